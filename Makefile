@@ -1,0 +1,42 @@
+# Thin wrapper around CMake (the way neovim does it): make, make test, make install.
+BUILD ?= build
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps test-deps build test unit integration demo install asan clean format
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+test-deps:
+	@scripts/deps.sh test
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Every test: unit suites, then the real-server lab (root only; skipped with a message otherwise).
+test: test-deps build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+demo: build
+	$(BUILD)/mxray demo
+
+install: build
+	cmake --install $(BUILD)
+
+asan:
+	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DMXRAY_SANITIZE=ON"
+
+format:
+	clang-format -i src/*.[ch] ui/*.[ch] tests/unit/*.[ch]
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,117 @@
+/* escape - untrusted bytes to printable text (contract in escape.h). */
+#include "escape.h"
+#include "limits.h"
+#include "xalloc.h"
+#include <string.h>
+
+/* utf8_seq - length of the well-formed UTF-8 sequence at s (2..4), or 0; cp receives the
+ * code point. Rejects overlongs, surrogates and values above U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t len, unsigned *cp)
+{
+    unsigned c = s[0];
+    size_t n;
+    unsigned min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2, min = 0x80, c &= 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3, min = 0x800, c &= 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4, min = 0x10000, c &= 0x07;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* Code points that must not reach a terminal as themselves: C1 controls, and format
+ * characters that reorder or hide text (bidi overrides, zero-width, BOM). */
+static int cp_is_unsafe(unsigned cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x200b && cp <= 0x200f) ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff ||
+           cp == 0x2028 || cp == 0x2029;
+}
+
+/* escape_one - writes the escaped form of the item at s into out (>= 17 bytes); returns the
+ * number of input bytes consumed and sets *outn. */
+static size_t escape_one(const unsigned char *s, size_t len, char *out, size_t *outn)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned c = s[0], cp;
+    if (c == '\\') {
+        memcpy(out, "\\\\", 2), *outn = 2;
+        return 1;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+        out[0] = (char)c, *outn = 1;
+        return 1;
+    }
+    if (c == '\t' || c == '\r' || c == '\n') {
+        out[0] = '\\', out[1] = c == '\t' ? 't' : c == '\r' ? 'r' : 'n', *outn = 2;
+        return 1;
+    }
+    size_t n = c >= 0x80 ? utf8_seq(s, len, &cp) : 0;
+    if (n && !cp_is_unsafe(cp)) {
+        memcpy(out, s, n), *outn = n;
+        return n;
+    }
+    if (!n)
+        n = 1;
+    for (size_t i = 0; i < n; i++) {
+        out[4 * i] = '\\', out[4 * i + 1] = 'x';
+        out[4 * i + 2] = hex[s[i] >> 4], out[4 * i + 3] = hex[s[i] & 15];
+    }
+    *outn = 4 * n;
+    return n;
+}
+
+char *escape_bytes(const void *sv, size_t len)
+{
+    const unsigned char *s = sv;
+    size_t cap = len < MX_ESCAPED_MAX / 4 ? len * 4 + 1 : MX_ESCAPED_MAX + 1;
+    char *out = xmalloc(cap);
+    size_t o = 0, i = 0;
+    char tmp[17];
+    while (i < len) {
+        size_t tn;
+        size_t used = escape_one(s + i, len - i, tmp, &tn);
+        if (o + tn > MX_ESCAPED_MAX - 3) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        memcpy(out + o, tmp, tn);
+        o += tn;
+        i += used;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+char *escape_str(const char *s)
+{
+    return s ? escape_bytes(s, strlen(s)) : NULL;
+}
+
+int escape_is_clean(const void *sv, size_t len)
+{
+    const unsigned char *s = sv;
+    char tmp[17];
+    for (size_t i = 0; i < len;) {
+        size_t tn, used = escape_one(s + i, len - i, tmp, &tn);
+        if (tn != used || memcmp(tmp, s + i, tn) != 0)
+            return 0;
+        i += used;
+    }
+    return len <= MX_ESCAPED_MAX - 3;
+}

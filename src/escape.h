@@ -1,0 +1,23 @@
+/* escape - the one function that turns untrusted bytes into printable text.
+ *
+ * Every string received from the network (DNS, HTTP, SMTP, certificates) passes through here
+ * before it enters the report, so no face can print a raw control byte. Printable ASCII and
+ * well-formed UTF-8 pass unchanged, except: backslash becomes "\\", TAB/CR/LF become
+ * "\t" "\r" "\n", other C0/C1 controls, DEL, invalid UTF-8 bytes, and Unicode bidi/format
+ * controls (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF) become "\xHH" per byte.
+ * Output is cut at MX_ESCAPED_MAX bytes, ending in "..." when cut. */
+#ifndef MXRAY_ESCAPE_H
+#define MXRAY_ESCAPE_H
+#include <stddef.h>
+
+/* escape_bytes - escape len bytes of s; returns a new NUL-terminated string (caller frees).
+ * Never returns NULL (aborts on out-of-memory, like every allocation helper here). */
+char *escape_bytes(const void *s, size_t len);
+
+/* escape_str - escape_bytes of a NUL-terminated string; NULL gives NULL. */
+char *escape_str(const char *s);
+
+/* escape_is_clean - true when s has nothing escape_bytes would change. */
+int escape_is_clean(const void *s, size_t len);
+
+#endif

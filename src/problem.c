@@ -1,0 +1,89 @@
+/* problem - the code table and the problem list (contract in problem.h). */
+#include "problem.h"
+#include "xalloc.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define PROBLEM_ID(id, code, sev, rfc, report_as, what, fix) {code, sev, rfc, report_as, what, fix},
+static const struct problem_def defs[PROB_COUNT] = {
+#include "problem_table.h"
+};
+#undef PROBLEM_ID
+
+const struct problem_def *problem_def(enum problem_id id)
+{
+    return (unsigned)id < PROB_COUNT ? &defs[id] : NULL;
+}
+
+int problem_lookup(const char *code)
+{
+    for (int i = 0; i < PROB_COUNT; i++)
+        if (strcmp(defs[i].code, code) == 0)
+            return i;
+    return -1;
+}
+
+const char *severity_name(enum severity s)
+{
+    static const char *const names[] = {"info", "warning", "error"};
+    return (unsigned)s < 3 ? names[s] : "?";
+}
+
+const char *step_kind_name(enum step_kind k)
+{
+    static const char *const names[STEP_KIND_COUNT] = {
+        "sts_record", "tlsrpt", "policy", "mx", "mx_host", "smtp", "tls", "lint"};
+    return (unsigned)k < STEP_KIND_COUNT ? names[k] : "?";
+}
+
+struct problem *problem_addv(struct problem_list *l, enum problem_id id, enum step_kind step,
+                             const char *subject, int line, const char *fmt, va_list ap)
+{
+    l->items = xreallocarray(l->items, l->n + 1, sizeof *l->items);
+    struct problem *p = &l->items[l->n++];
+    p->id = id;
+    p->severity = defs[id].severity;
+    p->step = step;
+    p->subject = xstrdup(subject ? subject : "");
+    p->message = xvasprintf(fmt, ap);
+    p->line = line;
+    return p;
+}
+
+struct problem *problem_add(struct problem_list *l, enum problem_id id, enum step_kind step,
+                            const char *subject, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct problem *p = problem_addv(l, id, step, subject, line, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+int problem_list_has(const struct problem_list *l, enum problem_id id)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].id == id)
+            return 1;
+    return 0;
+}
+
+int problem_list_worst(const struct problem_list *l)
+{
+    int worst = -1;
+    for (size_t i = 0; i < l->n; i++)
+        if ((int)l->items[i].severity > worst)
+            worst = (int)l->items[i].severity;
+    return worst;
+}
+
+void problem_list_clear(struct problem_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].subject);
+        free(l->items[i].message);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
