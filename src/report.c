@@ -1,0 +1,176 @@
+/* report - the report model: construction, teardown and derived values (see report.h). */
+#include "report.h"
+#include "escape.h"
+#include "xalloc.h"
+#include <stdlib.h>
+
+const char *step_state_name(enum step_state s)
+{
+    static const char *const names[] = {"waiting", "running", "pass", "warn", "fail", "n/a"};
+    return (unsigned)s < 6 ? names[s] : "?";
+}
+
+const char *txt_status_name(enum txt_status s)
+{
+    static const char *const names[] = {"pending", "ok", "missing", "invalid", "multiple", "error"};
+    return (unsigned)s < 6 ? names[s] : "?";
+}
+
+const char *policy_status_name(enum policy_status s)
+{
+    static const char *const names[] = {"pending", "ok", "not_fetched", "fetch_error", "invalid"};
+    return (unsigned)s < 5 ? names[s] : "?";
+}
+
+const char *verdict_name(enum verdict v)
+{
+    static const char *const names[] = {"pending", "pass", "warn", "fail", "none"};
+    return (unsigned)v < 5 ? names[v] : "?";
+}
+
+static void step_init(struct step *s)
+{
+    s->state = ST_WAITING;
+    s->start_ms = s->end_ms = -1;
+    s->note = NULL;
+}
+
+void step_begin(struct step *s, int64_t now_ms)
+{
+    s->state = ST_RUNNING;
+    s->start_ms = now_ms;
+}
+
+void step_end(struct step *s, enum step_state st, int64_t now_ms)
+{
+    s->state = st;
+    if (s->start_ms < 0)
+        s->start_ms = now_ms;
+    s->end_ms = now_ms;
+}
+
+struct report *report_new(const char *domain, const char *input)
+{
+    struct report *r = xcalloc(1, sizeof *r);
+    r->domain = xstrdup(domain);
+    r->input = escape_str(input ? input : domain);
+    r->started = time(NULL);
+    step_init(&r->sts.step);
+    step_init(&r->tlsrpt.step);
+    step_init(&r->policy.step);
+    step_init(&r->mx.step);
+    r->policy.parsed.max_age = -1;
+    return r;
+}
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void mx_addr_free(struct mx_addr *a)
+{
+    free(a->address);
+    free(a->connect_addr);
+    free(a->step.note);
+    if (a->smtp)
+        smtp_result_free(a->smtp);
+    free(a);
+}
+
+static void mx_host_free(struct mx_host *h)
+{
+    free(h->host);
+    free(h->step.note);
+    free(h->resolve.note);
+    dns_answer_free(h->a);
+    dns_answer_free(h->aaaa);
+    free(h->match_note);
+    for (size_t i = 0; i < h->naddrs; i++)
+        mx_addr_free(h->addrs[i]);
+    free(h->addrs);
+    free(h);
+}
+
+void report_free(struct report *r)
+{
+    if (!r)
+        return;
+    free(r->domain);
+    free(r->input);
+    free(r->resolver);
+    free(r->sts.step.note);
+    dns_answer_free(r->sts.answer);
+    free_strv(r->sts.records, r->sts.nrecords);
+    sts_record_free(&r->sts.parsed);
+    free(r->sts.cname_chain);
+    free(r->tlsrpt.step.note);
+    dns_answer_free(r->tlsrpt.answer);
+    free_strv(r->tlsrpt.records, r->tlsrpt.nrecords);
+    tlsrpt_record_free(&r->tlsrpt.parsed);
+    free(r->policy.step.note);
+    free(r->policy.url);
+    free(r->policy.host);
+    dns_answer_free(r->policy.host_a);
+    dns_answer_free(r->policy.host_aaaa);
+    if (r->policy.http)
+        https_result_free(r->policy.http);
+    free(r->policy.body_text);
+    sts_policy_free(&r->policy.parsed);
+    free(r->mx.step.note);
+    dns_answer_free(r->mx.answer);
+    dns_answer_free(r->mx.implicit_a);
+    dns_answer_free(r->mx.implicit_aaaa);
+    for (size_t i = 0; i < r->mx.nhosts; i++)
+        mx_host_free(r->mx.hosts[i]);
+    free(r->mx.hosts);
+    problem_list_clear(&r->problems);
+    free(r);
+}
+
+enum verdict report_verdict(const struct report *r)
+{
+    if (!r->done)
+        return VERDICT_PENDING;
+    if (r->sts.status == TXT_MISSING)
+        return VERDICT_NONE;
+    switch (problem_list_worst(&r->problems)) {
+    case SEV_ERROR:
+        return VERDICT_FAIL;
+    case SEV_WARNING:
+        return VERDICT_WARN;
+    default:
+        return VERDICT_PASS;
+    }
+}
+
+int report_exit_code(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_PASS:
+        return 0;
+    case VERDICT_WARN:
+        return 1;
+    case VERDICT_NONE:
+        return 3;
+    default:
+        return 2;
+    }
+}
+
+enum sts_mode report_policy_mode(const struct report *r)
+{
+    return r->policy.status == POL_OK && r->policy.parsed.valid ? r->policy.parsed.mode
+                                                                : STS_MODE_UNKNOWN;
+}
+
+const struct problem *report_worst_problem(const struct report *r)
+{
+    const struct problem *worst = NULL;
+    for (size_t i = 0; i < r->problems.n; i++)
+        if (!worst || r->problems.items[i].severity > worst->severity)
+            worst = &r->problems.items[i];
+    return worst;
+}
