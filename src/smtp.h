@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "cert.h"
+#include "limits.h"
 
 struct loop;
 
@@ -45,7 +46,8 @@ struct smtp_result {
     enum smtp_fail fail;
     bool timed_out;             /* the failing stage ran out of time */
     char *error;                /* escaped human text for fail, or NULL */
-    char *banner;               /* escaped first line of the 220 greeting, or NULL */
+    char *banner;               /* escaped text of the first 220 greeting line (after "220 "),
+                                 * or NULL */
     char **ehlo;                /* escaped EHLO keywords/lines after the first */
     size_t nehlo;
     bool starttls_offered;
@@ -74,6 +76,8 @@ typedef void (*smtp_done_cb)(void *arg, struct smtp_result *res);
 
 struct smtp_probe *smtp_probe_start(struct loop *l, const struct smtp_opts *o,
                                     smtp_progress_cb progress, smtp_done_cb done, void *arg);
+/* The probe handle stays valid until done has been called (it is freed right after done
+ * returns). Neither callback may call smtp_probe_cancel on its own probe. */
 /* smtp_probe_cancel - close at once; no further callbacks. */
 void smtp_probe_cancel(struct smtp_probe *p);
 void smtp_result_free(struct smtp_result *r);
@@ -86,12 +90,32 @@ struct smtp_reply {
     bool complete;
     bool malformed;    /* a line without a valid "ddd" + ' '/'-' prefix, or codes differ */
     size_t nlines;
-    char **lines;      /* escaped text after the code and separator */
+    char **lines;      /* escaped text after the code and separator (at most
+                        * MX_SMTP_REPLY_LINES_MAX kept; a malformed line is kept whole) */
+    size_t nseen;      /* lines fed, including those not kept */
 };
 void smtp_reply_init(struct smtp_reply *r);
 /* smtp_reply_feed - add one line (raw bytes, len, no CRLF). Returns 1 when the reply is
  * complete, 0 when more lines are needed, -1 when malformed (reply then complete too). */
 int smtp_reply_feed(struct smtp_reply *r, const char *line, size_t len);
 void smtp_reply_clear(struct smtp_reply *r);
+
+/* smtp_lines - splits a received byte stream into lines (exported for tests and fuzzing).
+ * CRLF or a bare LF ends a line (the CR is removed). Bytes beyond MX_SMTP_LINE_MAX are dropped
+ * up to the newline and the line is marked truncated. */
+struct smtp_lines {
+    char buf[MX_SMTP_LINE_MAX];
+    size_t len;        /* bytes of the current line in buf */
+    size_t dropped;    /* bytes dropped from the current line */
+    bool cr_dropped;   /* the last dropped byte was a CR (a CRLF, not lost text) */
+    bool done;         /* a full line is in buf; call smtp_lines_next before feeding more */
+    bool truncated;    /* set with done when bytes were dropped */
+};
+void smtp_lines_init(struct smtp_lines *s);
+/* smtp_lines_take - consume bytes of data until one line is done or data runs out. Returns
+ * the number of bytes consumed; nothing is consumed while s->done is still set. */
+size_t smtp_lines_take(struct smtp_lines *s, const char *data, size_t n);
+/* smtp_lines_next - forget the finished line and start the next. */
+void smtp_lines_next(struct smtp_lines *s);
 
 #endif
