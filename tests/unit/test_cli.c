@@ -1,0 +1,106 @@
+/* test_cli - argument parsing of check / the TUI: the binding option set and bad input. */
+#include "testlib.h"
+#include "cli.h"
+#include <stdio.h>
+#include <string.h>
+
+static int parse(struct cli_opts *o, const char *line, char *err)
+{
+    static char buf[1024];
+    char *argv[64];
+    int argc = 0;
+    snprintf(buf, sizeof buf, "%s", line);
+    for (char *t = strtok(buf, " "); t && argc < 63; t = strtok(NULL, " "))
+        argv[argc++] = t;
+    argv[argc] = NULL;
+    return cli_parse(argc, argv, 1, o, err, 256);
+}
+
+START_TEST(full_option_set)
+{
+    struct cli_opts o;
+    char err[256] = "";
+    ck_assert_int_eq(parse(&o, "check --resolver 127.0.0.1 --resolver [::1]:5353 --ca-file ca.pem "
+                               "--timeout 2.5 -6 --json --no-color "
+                               "--connect-to mx.example.com:25:192.0.2.1:2525 example.com b.example",
+                           err),
+                     0);
+    ck_assert_uint_eq(o.nresolvers, 2);
+    ck_assert_str_eq(o.resolvers[1], "[::1]:5353");
+    ck_assert_str_eq(o.ca_file, "ca.pem");
+    ck_assert_int_eq(o.timeout_ms, 2500);
+    ck_assert_int_eq(o.family, 6);
+    ck_assert(o.json && o.no_color);
+    ck_assert_uint_eq(o.nconnect_to, 1);
+    ck_assert_uint_eq(o.ndomains, 2);
+    ck_assert_str_eq(o.domains[0], "example.com");
+}
+END_TEST
+
+START_TEST(equals_form_and_defaults)
+{
+    struct cli_opts o;
+    char err[256];
+    ck_assert_int_eq(parse(&o, "check --timeout=7 example.org", err), 0);
+    ck_assert_int_eq(o.timeout_ms, 7000);
+    ck_assert_int_eq(parse(&o, "check example.org", err), 0);
+    ck_assert_int_eq(o.timeout_ms, 10000);
+    ck_assert_int_eq(o.family, 0);
+    ck_assert(!o.json);
+}
+END_TEST
+
+START_TEST(bad_input_rejected)
+{
+    static const char *const bad[] = {
+        "check --bogus x.org",           "check --timeout",
+        "check --timeout 0 x.org",       "check --timeout abc x.org",
+        "check --timeout 601 x.org",     "check --resolver dns.google x.org",
+        "check --resolver 1.2.3.4:0 x.org", "check --resolver 1.2.3.4:99999 x.org",
+        "check --connect-to a:b x.org",  "check --connect-to mx:25:1.2.3.4 x.org",
+        "check --connect-to mx:2x5:1.2.3.4:25 x.org",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct cli_opts o;
+        char err[256] = "";
+        ck_assert_msg(parse(&o, bad[i], err) == -1, "accepted: %s", bad[i]);
+        ck_assert_msg(strlen(err) > 0, "no reason for: %s", bad[i]);
+    }
+}
+END_TEST
+
+START_TEST(connect_to_forms)
+{
+    ck_assert(cli_valid_connect_to("mx.example.com:25:127.0.0.1:2525"));
+    ck_assert(cli_valid_connect_to("mx.example.com:25:[::1]:2525"));
+    ck_assert(cli_valid_connect_to("::new-mx.example.net:"));
+    ck_assert(!cli_valid_connect_to("mx.example.com:25:[::1:2525"));
+    ck_assert(!cli_valid_connect_to("mx\x1b.example.com:25:1.2.3.4:25"));
+    ck_assert(cli_valid_resolver("192.0.2.53"));
+    ck_assert(cli_valid_resolver("2001:db8::53"));
+    ck_assert(!cli_valid_resolver("[2001:db8::53"));
+}
+END_TEST
+
+START_TEST(double_dash_ends_options)
+{
+    struct cli_opts o;
+    char err[256];
+    ck_assert_int_eq(parse(&o, "check -- -weird.example", err), 0);
+    ck_assert_uint_eq(o.ndomains, 1);
+    ck_assert_str_eq(o.domains[0], "-weird.example");
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("parse");
+    tcase_add_test(tc, full_option_set);
+    tcase_add_test(tc, equals_form_and_defaults);
+    tcase_add_test(tc, bad_input_rejected);
+    tcase_add_test(tc, connect_to_forms);
+    tcase_add_test(tc, double_dash_ends_options);
+    suite_add_tcase(s, tc);
+    return s;
+}

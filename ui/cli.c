@@ -1,0 +1,196 @@
+/* cli - argument parsing for check and the TUI (contract in cli.h). */
+#include "cli.h"
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool valid_port(const char *s, size_t n, bool allow_empty)
+{
+    if (n == 0)
+        return allow_empty;
+    if (n > 5)
+        return false;
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v >= 1 && v <= 65535;
+}
+
+static bool numeric_addr(const char *s, size_t n, int af)
+{
+    char buf[64];
+    unsigned char out[16];
+    if (n == 0 || n >= sizeof buf)
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return inet_pton(af, buf, out) == 1;
+}
+
+bool cli_valid_resolver(const char *s)
+{
+    if (*s == '[') {
+        const char *end = strchr(s, ']');
+        if (!end || !numeric_addr(s + 1, (size_t)(end - s - 1), AF_INET6))
+            return false;
+        return end[1] == '\0' || (end[1] == ':' && valid_port(end + 2, strlen(end + 2), false));
+    }
+    const char *colon = strchr(s, ':');
+    if (colon && strchr(colon + 1, ':')) /* bare IPv6 without brackets: no port possible */
+        return numeric_addr(s, strlen(s), AF_INET6);
+    if (!colon)
+        return numeric_addr(s, strlen(s), AF_INET);
+    return numeric_addr(s, (size_t)(colon - s), AF_INET) &&
+           valid_port(colon + 1, strlen(colon + 1), false);
+}
+
+static bool valid_name_part(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.' && s[i] != '_')
+            return false;
+    return n <= 253;
+}
+
+bool cli_valid_connect_to(const char *s)
+{
+    /* HOST:PORT:ADDR:PORT; ADDR may be [v6]. */
+    const char *p1 = strchr(s, ':');
+    if (!p1 || !valid_name_part(s, (size_t)(p1 - s)))
+        return false;
+    const char *p2 = strchr(p1 + 1, ':');
+    if (!p2 || !valid_port(p1 + 1, (size_t)(p2 - p1 - 1), true))
+        return false;
+    const char *a = p2 + 1, *p3;
+    if (*a == '[') {
+        const char *end = strchr(a, ']');
+        if (!end || !numeric_addr(a + 1, (size_t)(end - a - 1), AF_INET6) || end[1] != ':')
+            return false;
+        p3 = end + 1;
+    } else {
+        p3 = strchr(a, ':');
+        if (!p3 || !valid_name_part(a, (size_t)(p3 - a)))
+            return false;
+    }
+    return valid_port(p3 + 1, strlen(p3 + 1), true);
+}
+
+static int parse_timeout(const char *v, int *ms)
+{
+    char *end;
+    errno = 0;
+    double s = strtod(v, &end);
+    if (errno || end == v || *end || !(s >= 0.1 && s <= 600))
+        return -1;
+    *ms = (int)(s * 1000);
+    return 0;
+}
+
+/* take_value - the value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static const char *take_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static bool is_opt(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char *err,
+                        size_t errlen)
+{
+    const char *a = argv[*i], *v;
+#define VALUE(name)                                                                             \
+    do {                                                                                        \
+        if (!(v = take_value(argc, argv, i, name))) {                                           \
+            snprintf(err, errlen, "%s needs a value", name);                                    \
+            return -1;                                                                          \
+        }                                                                                       \
+    } while (0)
+    if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
+        o->family = a[1] - '0';
+    } else if (strcmp(a, "--json") == 0) {
+        o->json = true;
+    } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
+        o->no_color = true;
+    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+        o->verbose = true;
+    } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        o->help = true;
+    } else if (is_opt(a, "--resolver")) {
+        VALUE("--resolver");
+        if (!cli_valid_resolver(v)) {
+            snprintf(err, errlen, "--resolver %.80s: expected a numeric ADDR or ADDR:PORT", v);
+            return -1;
+        }
+        if (o->nresolvers == MX_RESOLVERS_MAX) {
+            snprintf(err, errlen, "at most %d --resolver options", MX_RESOLVERS_MAX);
+            return -1;
+        }
+        o->resolvers[o->nresolvers++] = v;
+    } else if (is_opt(a, "--ca-file")) {
+        VALUE("--ca-file");
+        o->ca_file = v;
+    } else if (is_opt(a, "--timeout")) {
+        VALUE("--timeout");
+        if (parse_timeout(v, &o->timeout_ms) < 0) {
+            snprintf(err, errlen, "--timeout %.40s: expected seconds between 0.1 and 600", v);
+            return -1;
+        }
+    } else if (is_opt(a, "--connect-to")) {
+        VALUE("--connect-to");
+        if (!cli_valid_connect_to(v)) {
+            snprintf(err, errlen, "--connect-to %.80s: expected HOST:PORT:ADDR:PORT", v);
+            return -1;
+        }
+        if (o->nconnect_to == MX_CONNECT_TO_MAX) {
+            snprintf(err, errlen, "at most %d --connect-to options", MX_CONNECT_TO_MAX);
+            return -1;
+        }
+        o->connect_to[o->nconnect_to++] = v;
+    } else if (is_opt(a, "--ehlo")) {
+        VALUE("--ehlo");
+        o->ehlo_name = v;
+    } else {
+        snprintf(err, errlen, "unknown option %.80s", a);
+        return -1;
+    }
+#undef VALUE
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, int first, struct cli_opts *o, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    o->timeout_ms = MX_TIMEOUT_DEFAULT_MS;
+    bool only_args = false;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_args && strcmp(a, "--") == 0) {
+            only_args = true;
+        } else if (!only_args && a[0] == '-' && a[1] != '\0') {
+            if (parse_option(argc, argv, &i, o, err, errlen) < 0)
+                return -1;
+        } else {
+            if (o->ndomains == CLI_DOMAINS_MAX) {
+                snprintf(err, errlen, "at most %d domains on the command line", CLI_DOMAINS_MAX);
+                return -1;
+            }
+            o->domains[o->ndomains++] = a;
+        }
+    }
+    return 0;
+}

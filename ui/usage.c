@@ -1,0 +1,56 @@
+/* usage - help texts (kept in step with docs/mxray.1). */
+#include "usage.h"
+
+static const char common_opts[] =
+    "  --resolver ADDR[:PORT]   DNS resolver to use (repeatable; default: the system's)\n"
+    "  --ca-file PATH           trust anchors for HTTPS and SMTP (default: SSL_CERT_FILE or\n"
+    "                           the system store)\n"
+    "  --timeout SECONDS        limit for each network step (default 10)\n"
+    "  -4, -6                   use only IPv4 / only IPv6 addresses\n"
+    "  --connect-to HOST:PORT:ADDR:PORT\n"
+    "                           reach HOST:PORT at ADDR:PORT; names and certificates are\n"
+    "                           still checked against HOST (repeatable, as in curl)\n"
+    "  --ehlo NAME              name to send in EHLO (default mxray.invalid)\n"
+    "  --no-color               no colours (also: NO_COLOR set, or output not a terminal)\n";
+
+void usage_main(FILE *f)
+{
+    fprintf(f,
+            "mxray - why mail to a domain would or would not travel encrypted (MTA-STS)\n"
+            "\n"
+            "Usage:\n"
+            "  mxray [OPTIONS] [DOMAIN]               interactive diagnosis (terminal UI)\n"
+            "  mxray check [OPTIONS] DOMAIN...        text report, or --json\n"
+            "  mxray lint policy FILE|-               validate a policy file offline\n"
+            "  mxray lint sts-record TEXT             validate one _mta-sts TXT record\n"
+            "  mxray lint tlsrpt-record TEXT          validate one _smtp._tls TXT record\n"
+            "  mxray demo [SCENARIO | --list]         the built-in teaching lab, offline\n"
+            "  mxray lab [SCENARIO...]                serve the lab for other tools\n"
+            "  mxray --list-problems                  every problem code (Markdown)\n"
+            "  mxray --help | --version\n"
+            "\n"
+            "Options:\n%s"
+            "\n"
+            "Exit status of check: 0 pass, 1 warn, 2 fail, 3 no MTA-STS published,\n"
+            "64 usage error, 70 internal error, 130 interrupted.\n"
+            "See mxray(1) and docs/problems.md.\n",
+            common_opts);
+}
+
+void usage_check(FILE *f)
+{
+    fprintf(f,
+            "Usage: mxray check [OPTIONS] DOMAIN...\n"
+            "\n"
+            "Runs the whole MTA-STS diagnosis of each DOMAIN: the _mta-sts and _smtp._tls TXT\n"
+            "records, the HTTPS policy, the MX hosts and a STARTTLS handshake with each of\n"
+            "their addresses, and prints a report.\n"
+            "\n"
+            "Options:\n%s"
+            "  --json                   one JSON object per domain (schema mxray.report.v1)\n"
+            "  -v, --verbose            add transcripts, DNS answers, HTTP headers, policy text\n"
+            "\n"
+            "Exit status: 0 pass, 1 warn, 2 fail, 3 no MTA-STS published, 64 usage,\n"
+            "70 internal error, 130 interrupted.\n",
+            common_opts);
+}
