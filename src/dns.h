@@ -46,6 +46,7 @@ struct dns_answer {
     enum dns_status status;
     int rcode;            /* -1 when no answer arrived */
     bool ad;              /* Authenticated Data bit set by the resolver */
+    bool tc;              /* TC bit: the server cut the answer (records kept are complete) */
     bool truncated_rrs;   /* more than MX_DNS_RR_MAX records; the rest dropped */
     char *error;          /* human text for non-OK status, or NULL */
     struct dns_rr *rr;    /* every answer-section record (CNAMEs included), in order */
