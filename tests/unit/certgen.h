@@ -24,7 +24,7 @@
  * SAN strings: "name" or "DNS:name" (dNSName, bytes taken verbatim, so odd names work),
  * "IP:127.0.0.1" / "IP:::1" (iPAddress), "URI:..." (uniformResourceIdentifier).
  * ca == NULL for a leaf makes it self-signed. certgen_leaf_ex takes every option (key type,
- * AIA OCSP / caIssuers, CRL distribution point, no EKU, CA flag, serial).
+ * AIA OCSP / caIssuers, CRL distribution point, embedded SCTs, no EKU, CA flag, serial).
  * Ownership: every X509 / EVP_PKEY / SSL_CTX / struct certgen_ca returned is the caller's;
  * functions taking them only borrow (SSL_CTX helpers take their own references).
  * Failures return NULL / -1; tests should assert on them. */
@@ -32,6 +32,7 @@
 #define MXRAY_TEST_CERTGEN_H
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <openssl/ct.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -75,6 +76,7 @@ struct certgen_opts {
     int path_len;                  /* with is_ca: pathlen, -1 for none */
     bool no_eku;                   /* omit extendedKeyUsage serverAuth */
     long serial;                   /* 0 = random */
+    int scts;                      /* embedded SCTs (fake log ids and signatures), 0 = none */
 };
 
 /* certgen_key - a new key of the given type, or NULL. */
@@ -157,6 +159,33 @@ out:
     return rc;
 }
 
+/* certgen_add_scts - n syntactically valid SCTs in the precertificate SCT list extension;
+ * nothing verifies them, which is all a parser test needs. */
+CERTGEN_API int certgen_add_scts(X509 *x, int n)
+{
+    STACK_OF(SCT) *sk = sk_SCT_new_null();
+    int rc = -1;
+    if (!sk)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        unsigned char id[32] = {(unsigned char)i, 0x5c}, sig[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+        SCT *sct = SCT_new();
+        if (!sct)
+            goto out;
+        if (!SCT_set_version(sct, SCT_VERSION_V1) || !SCT_set1_log_id(sct, id, sizeof id) ||
+            !SCT_set1_signature(sct, sig, sizeof sig) || !sk_SCT_push(sk, sct)) {
+            SCT_free(sct);
+            goto out;
+        }
+        SCT_set_timestamp(sct, 1700000000000ULL + (uint64_t)i);
+        SCT_set_signature_nid(sct, NID_ecdsa_with_SHA256);
+    }
+    rc = X509_add1_ext_i2d(x, NID_ct_precert_scts, sk, 0, X509V3_ADD_DEFAULT) == 1 ? 0 : -1;
+out:
+    SCT_LIST_free(sk);
+    return rc;
+}
+
 CERTGEN_API int certgen_set_name(X509_NAME *name, const char *cn, const char *org)
 {
     if (org && !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)org,
@@ -217,6 +246,8 @@ CERTGEN_API int certgen_add_exts(X509 *x, X509 *issuer, const struct certgen_opt
         if (certgen_add_ext(x, issuer, NID_crl_distribution_points, buf))
             return -1;
     }
+    if (o->scts > 0 && certgen_add_scts(x, o->scts))
+        return -1;
     return 0;
 }
 

@@ -289,6 +289,38 @@ START_TEST(info_hostile_names_bounded_and_escaped)
 }
 END_TEST
 
+START_TEST(info_sct_count)
+{
+    const char *sans[] = {"mx.example.com"};
+    struct certgen_opts o = {.sans = sans, .nsans = 1, .not_after = 86400, .path_len = -1,
+                             .scts = 3};
+    X509 *x = certgen_leaf_ex(test_ca, NULL, &o);
+    ck_assert_ptr_nonnull(x);
+    struct cert_info ci;
+    ck_assert_int_eq(cert_info_from_x509(x, 0, &ci), 0);
+    ck_assert_int_eq(ci.sct_count, 3);
+    cert_info_free(&ci);
+    X509_free(x);
+
+    /* An SCT extension that does not parse: the count is unknown, not zero. */
+    o.scts = 0;
+    x = certgen_leaf_ex(test_ca, NULL, &o);
+    ck_assert_ptr_nonnull(x);
+    ASN1_OCTET_STRING *junk = ASN1_OCTET_STRING_new();
+    ck_assert(ASN1_OCTET_STRING_set(junk, (const unsigned char *)"\x04\x02\xff\xff", 4));
+    X509_EXTENSION *ext = X509_EXTENSION_create_by_NID(NULL, NID_ct_precert_scts, 0, junk);
+    ck_assert_ptr_nonnull(ext);
+    ck_assert(X509_add_ext(x, ext, -1));
+    X509_EXTENSION_free(ext);
+    ASN1_OCTET_STRING_free(junk);
+    ck_assert_int_eq(cert_info_from_x509(x, 0, &ci), 0);
+    ck_assert_int_eq(ci.sct_count, -1);
+    ck_assert_int_eq(ERR_peek_error(), 0); /* the parse failure did not leak into the queue */
+    cert_info_free(&ci);
+    X509_free(x);
+}
+END_TEST
+
 /* A bare version 1 certificate: no extensions at all. */
 START_TEST(info_v1_without_extensions)
 {
@@ -426,6 +458,7 @@ START_TEST(tls_trusted_chain_verified)
     ck_assert_ptr_nonnull(t.cipher);
     ck_assert(strncmp(t.cipher, "TLS_", 4) == 0);
     ck_assert_ptr_nonnull(t.group);
+    ck_assert_str_eq(t.group, "x25519"); /* OpenSSL 3.0's default first group */
     ck_assert_str_eq(t.sni, "mx1.example.com");
     /* The chain as sent: leaf and intermediate, not the root the client holds. */
     ck_assert_uint_eq(t.nchain, 2);
@@ -660,6 +693,54 @@ START_TEST(tls_without_recorder)
 }
 END_TEST
 
+/* certgen's PEM files, as the SMTP and HTTPS tests use them: server chain file + key, and a
+ * CA file for the client. */
+START_TEST(certgen_pem_files_handshake)
+{
+    struct certgen_ca *inter = certgen_ca_new_ex("mxray intermediate", test_ca, CERTGEN_RSA2048,
+                                                 -86400, 365L * 86400);
+    const char *sans[] = {"mta-sts.example.com"};
+    EVP_PKEY *key = NULL;
+    X509 *leaf = certgen_leaf(inter, &key, sans, 1, NULL, -60, 86400);
+    char *dir = certgen_tmpdir();
+    ck_assert(inter && leaf && dir);
+    ck_assert_int_eq(certgen_write_pem(dir, "leaf", leaf, key, &inter->cert, 1), 0);
+    ck_assert_int_eq(certgen_write_pem(dir, "ca", test_ca->cert, NULL, NULL, 0), 0);
+    char *crt = certgen_path(dir, "leaf", "crt"), *kf = certgen_path(dir, "leaf", "key");
+    char *caf = certgen_path(dir, "ca", "crt");
+
+    SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+    ck_assert_int_eq(SSL_CTX_use_certificate_chain_file(sctx, crt), 1);
+    ck_assert_int_eq(SSL_CTX_use_PrivateKey_file(sctx, kf, SSL_FILETYPE_PEM), 1);
+    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+    ck_assert_int_eq(SSL_CTX_load_verify_locations(cctx, caf, NULL), 1);
+    struct cert_recorder *r = cert_recorder_new(true);
+    struct hs h;
+    handshake(&h, cctx, sctx, "mta-sts.example.com", r);
+    ck_assert_msg(h.ok, "handshake failed: %s", h.err ? h.err : "?");
+    struct tls_info t;
+    tls_info_fill(&t, h.c, r, "mta-sts.example.com", h.ok, NULL);
+    ck_assert(t.verified && t.hostname_match);
+    ck_assert_uint_eq(t.nchain, 2);
+    ck_assert_str_eq(t.chain[1].key, "RSA 2048");
+    tls_info_free(&t);
+    hs_free(&h);
+    cert_recorder_free(r);
+    SSL_CTX_free(sctx);
+    SSL_CTX_free(cctx);
+
+    certgen_rmtree(dir);
+    ck_assert_int_ne(access(dir, F_OK), 0);
+    free(crt);
+    free(kf);
+    free(caf);
+    free(dir);
+    X509_free(leaf);
+    EVP_PKEY_free(key);
+    certgen_ca_free(inter);
+}
+END_TEST
+
 START_TEST(error_text_drains_queue)
 {
     OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS, NULL); /* as SSL_CTX_new would */
@@ -688,6 +769,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, info_self_signed_detection);
     tcase_add_test(tc, info_hostile_names_bounded_and_escaped);
     tcase_add_test(tc, info_v1_without_extensions);
+    tcase_add_test(tc, info_sct_count);
     suite_add_tcase(s, tc);
     tc = tcase_create("recorder");
     tcase_add_checked_fixture(tc, ca_setup, ca_teardown);
@@ -699,6 +781,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, tls_self_signed_and_expired);
     tcase_add_test(tc, tls_recorder_on_ctx_tls12);
     tcase_add_test(tc, tls_without_recorder);
+    tcase_add_test(tc, certgen_pem_files_handshake);
     tcase_add_test(tc, error_text_drains_queue);
     suite_add_tcase(s, tc);
     return s;
