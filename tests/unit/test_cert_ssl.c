@@ -289,6 +289,38 @@ START_TEST(info_hostile_names_bounded_and_escaped)
 }
 END_TEST
 
+/* SAN types mxray does not show still count; an iPAddress of odd length is shown as hex. */
+START_TEST(info_odd_san_types)
+{
+    const char *sans[] = {"URI:https://example.com/", "mx.example.com"};
+    struct certgen_opts o = {.sans = sans, .nsans = 2, .not_after = 86400, .path_len = -1};
+    X509 *x = certgen_leaf_ex(test_ca, NULL, &o);
+    ck_assert_ptr_nonnull(x);
+    /* Replace the SAN extension with one holding an 8-byte "address" and an email. */
+    GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+    GENERAL_NAME *ip = GENERAL_NAME_new(), *mail = GENERAL_NAME_new();
+    ASN1_OCTET_STRING *raw = ASN1_OCTET_STRING_new();
+    ASN1_IA5STRING *addr = ASN1_IA5STRING_new();
+    ck_assert(gens && ip && mail && raw && addr);
+    ck_assert(ASN1_OCTET_STRING_set(raw, (const unsigned char *)"\x0a\0\0\0\xff\0\0\0", 8));
+    ck_assert(ASN1_STRING_set(addr, "postmaster@example.com", -1));
+    GENERAL_NAME_set0_value(ip, GEN_IPADD, raw);
+    GENERAL_NAME_set0_value(mail, GEN_EMAIL, addr);
+    sk_GENERAL_NAME_push(gens, ip);
+    sk_GENERAL_NAME_push(gens, mail);
+    ck_assert_int_eq(X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0, X509V3_ADD_REPLACE), 1);
+    GENERAL_NAMES_free(gens);
+    struct cert_info ci;
+    ck_assert_int_eq(cert_info_from_x509(x, 0, &ci), 0);
+    ck_assert_uint_eq(ci.nsan_total, 2);
+    ck_assert_uint_eq(ci.nsan_dns, 0);
+    ck_assert_uint_eq(ci.nsan_ip, 1);
+    ck_assert_str_eq(ci.san_ip[0], "invalid(8 bytes):0A000000FF000000");
+    cert_info_free(&ci);
+    X509_free(x);
+}
+END_TEST
+
 START_TEST(info_sct_count)
 {
     const char *sans[] = {"mx.example.com"};
@@ -741,6 +773,45 @@ START_TEST(certgen_pem_files_handshake)
 }
 END_TEST
 
+/* A peer sending more than MX_CHAIN_MAX certificates: the recorder keeps the first ones. */
+START_TEST(tls_long_chain_bounded)
+{
+    enum { DEPTH = MX_CHAIN_MAX + 3 };
+    struct certgen_ca *cas[DEPTH];
+    X509 *sent[DEPTH];
+    const struct certgen_ca *parent = test_ca;
+    for (int i = 0; i < DEPTH; i++) {
+        char cn[32];
+        snprintf(cn, sizeof cn, "intermediate %d", i);
+        cas[i] = certgen_ca_new_ex(cn, parent, CERTGEN_EC_P256, -86400, 86400);
+        ck_assert_ptr_nonnull(cas[i]);
+        sent[DEPTH - 1 - i] = cas[i]->cert; /* as sent: nearest the leaf first */
+        parent = cas[i];
+    }
+    SSL_CTX *sctx = server(parent, "mx1.example.com", NULL, -60, 86400, sent, DEPTH);
+    SSL_CTX *cctx = certgen_client_ctx(test_ca);
+    struct cert_recorder *r = cert_recorder_new(false);
+    struct hs h;
+    handshake(&h, cctx, sctx, "mx1.example.com", r);
+    ck_assert(h.ok);
+    struct tls_info t;
+    tls_info_fill(&t, h.c, r, "mx1.example.com", h.ok, NULL);
+    ck_assert_uint_eq(t.nchain, MX_CHAIN_MAX);
+    ck_assert(t.verified);
+    char want[64];
+    snprintf(want, sizeof want, "CN=intermediate %d,O=mxray test", DEPTH - 1);
+    ck_assert_str_eq(t.chain[1].subject, want);
+    ck_assert_int_eq(t.chain[MX_CHAIN_MAX - 1].depth, MX_CHAIN_MAX - 1);
+    tls_info_free(&t);
+    hs_free(&h);
+    cert_recorder_free(r);
+    SSL_CTX_free(sctx);
+    SSL_CTX_free(cctx);
+    for (int i = 0; i < DEPTH; i++)
+        certgen_ca_free(cas[i]);
+}
+END_TEST
+
 START_TEST(error_text_drains_queue)
 {
     OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS, NULL); /* as SSL_CTX_new would */
@@ -770,6 +841,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, info_hostile_names_bounded_and_escaped);
     tcase_add_test(tc, info_v1_without_extensions);
     tcase_add_test(tc, info_sct_count);
+    tcase_add_test(tc, info_odd_san_types);
     suite_add_tcase(s, tc);
     tc = tcase_create("recorder");
     tcase_add_checked_fixture(tc, ca_setup, ca_teardown);
@@ -782,6 +854,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, tls_recorder_on_ctx_tls12);
     tcase_add_test(tc, tls_without_recorder);
     tcase_add_test(tc, certgen_pem_files_handshake);
+    tcase_add_test(tc, tls_long_chain_bounded);
     tcase_add_test(tc, error_text_drains_queue);
     suite_add_tcase(s, tc);
     return s;
