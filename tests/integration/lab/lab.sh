@@ -1,0 +1,557 @@
+# lab.sh - the real-server MTA-STS lab: nsd + unbound + nginx + Postfix in a network namespace.
+#
+# A bash library, sourced by the integration tests (needs root, ip netns, the servers from
+# `scripts/deps.sh test`). It reads scenario files (see scenarios.txt for the format), makes a
+# throwaway CA and the server certificates with the openssl CLI, writes every server's config
+# into a private temp directory and starts the servers inside a fresh network namespace, each on
+# its real port of its own 127.x address:
+#   127.0.0.2:53   nsd, authoritative for lab.test (every scenario is NAME.lab.test)
+#   127.0.0.3:53   unbound, recursive, stub zone lab.test -> nsd; the namespace's resolv.conf
+#   127.0.0.10:443 nginx, one server block (SNI) per policy host mta-sts.NAME.lab.test
+#   127.0.0.21-25:25 Postfix, one smtpd per address: good, expired, selfsigned, wrongname,
+#                  nostarttls certificate/TLS behaviour (see LAB_SMTP_ADDR)
+#
+# Usage (from a test script running with `set -euo pipefail`):
+#   source tests/integration/lab/lab.sh
+#   lab_up tests/integration/lab/scenarios.txt   # installs an EXIT/INT/TERM trap -> lab_down
+#   lab_run dig +short MX good.lab.test          # any command inside the namespace, with
+#                                                # SSL_CERT_FILE=$LAB_CA (the lab root CA)
+#   lab_down                                     # idempotent; also runs from the trap
+# After lab_up: LAB_NS (namespace), LAB_DIR (temp dir), LAB_CA (root CA bundle), LAB_SCENARIOS
+# (names, file order), LAB_WEB_MODE[NAME], LAB_POLICY[NAME] (body), LAB_MXHOSTS[NAME]
+# ("fqdn=kind ..."), LAB_TXTCOUNT["NAME _mta-sts"] / ["NAME _smtp._tls"] (TXT records published).
+# Set LAB_KEEP=1 to keep the temp dir (logs, configs) after lab_down, for debugging.
+
+LAB_TLD="lab.test"
+LAB_NSD_ADDR="127.0.0.2"
+LAB_DNS_ADDR="127.0.0.3"
+LAB_WEB_ADDR="127.0.0.10"
+declare -gA LAB_SMTP_ADDR=(
+    [good]="127.0.0.21" [expired]="127.0.0.22" [selfsigned]="127.0.0.23"
+    [wrongname]="127.0.0.25" [nostarttls]="127.0.0.24"
+)
+LAB_SMTP_KINDS=(good expired selfsigned wrongname nostarttls)
+LAB_WAIT_TENTHS="${LAB_WAIT_TENTHS:-150}"   # bounded wait per server, in 0.1 s steps
+
+LAB_NS=""
+LAB_DIR=""
+LAB_CA=""
+LAB_SCENARIOS=()
+LAB_ZONE=""
+declare -gA LAB_WEB_MODE=() LAB_POLICY=() LAB_MXHOSTS=() LAB_TXTCOUNT=() LAB_SANS=()
+
+# lab__say - print a message about the lab on stderr.
+lab__say() {
+    printf 'lab: %s\n' "$*" >&2
+}
+
+# lab__fail_server - report that server NAME failed, with the tail of its LOG; returns 1.
+lab__fail_server() {
+    local name="$1" log="$2" why="$3"
+    lab__say "$name failed: $why"
+    if [ -s "$log" ]; then
+        lab__say "last lines of $log:"
+        tail -n 25 "$log" | sed 's/^/    /' >&2
+    else
+        lab__say "($log is empty or missing)"
+    fi
+    return 1
+}
+
+# lab__fqdn - the absolute name of OWNER inside scenario NAME (owner "@" is the domain).
+lab__fqdn() {
+    local name="$1" owner="$2"
+    if [ "$owner" = "@" ]; then
+        printf '%s.%s' "$name" "$LAB_TLD"
+    else
+        printf '%s.%s.%s' "$owner" "$name" "$LAB_TLD"
+    fi
+}
+
+# lab__dns_line - add one scenario dns line to the zone, mapping @tokens to lab addresses.
+lab__dns_line() {
+    local name="$1" owner="$2" type="$3" rdata="$4" kind addr fqdn
+    fqdn="$(lab__fqdn "$name" "$owner")"
+    case "$rdata" in
+        @web) rdata="$LAB_WEB_ADDR"
+              LAB_SANS[web]+=" $fqdn" ;;
+        @smtp-*)
+            kind="${rdata#@smtp-}"
+            addr="${LAB_SMTP_ADDR[$kind]:-}"
+            if [ -z "$addr" ]; then
+                lab__say "scenario $name: unknown address token $rdata"
+                return 1
+            fi
+            rdata="$addr"
+            LAB_SANS[$kind]+=" $fqdn"
+            LAB_MXHOSTS[$name]+=" $fqdn=$kind" ;;
+        @*) lab__say "scenario $name: unknown address token $rdata"
+            return 1 ;;
+    esac
+    if [ "$type" = TXT ]; then
+        LAB_TXTCOUNT["$name $owner"]=$(( ${LAB_TXTCOUNT["$name $owner"]:-0} + 1 ))
+    fi
+    LAB_ZONE+="$owner 60 IN $type $rdata"$'\n'
+}
+
+# lab__parse - read scenario FILES into the LAB_* variables and the zone text.
+lab__parse() {
+    local file line key rest name="" owner type rdata
+    for file in "$@"; do
+        [ -r "$file" ] || { lab__say "cannot read scenario file $file"; return 1; }
+        while IFS= read -r line || [ -n "$line" ]; do
+            line="${line%$'\r'}"
+            case "$line" in ''|'#'*) continue ;; esac
+            if [[ "$line" =~ ^\[([a-z0-9-]+)\]$ ]]; then
+                name="${BASH_REMATCH[1]}"
+                LAB_SCENARIOS+=("$name")
+                LAB_ZONE+="\$ORIGIN $name.$LAB_TLD."$'\n'
+                continue
+            fi
+            [ -n "$name" ] || { lab__say "$file: line outside a scenario: $line"; return 1; }
+            read -r key rest <<<"$line"
+            case "$key" in
+                dns)
+                    read -r owner type rdata <<<"$rest"
+                    lab__dns_line "$name" "$owner" "$type" "$rdata" || return 1 ;;
+                web)
+                    LAB_WEB_MODE[$name]="$rest" ;;
+                policy)
+                    LAB_POLICY[$name]+="$rest"$'\r\n' ;;
+                *) ;;  # about and the expectation keys belong to other readers
+            esac
+        done <"$file"
+    done
+    [ "${#LAB_SCENARIOS[@]}" -gt 0 ] || { lab__say "no scenarios in $*"; return 1; }
+}
+
+# lab__write_zone - write the lab.test zone file for nsd.
+lab__write_zone() {
+    {
+        printf '$ORIGIN %s.\n$TTL 60\n' "$LAB_TLD"
+        printf '@ IN SOA ns.%s. hostmaster.%s. 1 3600 600 86400 60\n' "$LAB_TLD" "$LAB_TLD"
+        printf '@ IN NS ns.%s.\nns IN A %s\n' "$LAB_TLD" "$LAB_NSD_ADDR"
+        printf '%s' "$LAB_ZONE"
+    } >"$LAB_DIR/nsd/$LAB_TLD.zone"
+}
+
+# lab__san_ext - write an openssl extension file for a server certificate with SAN NAMES.
+lab__san_ext() {
+    local file="$1" san="" n
+    shift
+    for n in "$@"; do san+="${san:+,}DNS:$n"; done
+    cat >"$file" <<EOF
+[req]
+distinguished_name = dn
+x509_extensions = leaf
+prompt = no
+[dn]
+CN = $1
+[leaf]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = $san
+EOF
+}
+
+# lab__leaf - issue leaf certificate BASE (key, chain pem) from the issuing CA; extra openssl ca
+# date options may follow the names after "--".
+lab__leaf() {
+    local base="$1" d="$LAB_DIR/ca" names=() dates=()
+    shift
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do names+=("$1"); shift; done
+    [ "$#" -gt 0 ] && shift
+    dates=("$@")
+    [ "${#dates[@]}" -gt 0 ] || dates=(-days 365)
+    lab__san_ext "$d/$base.ext" "${names[@]}"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$base.key" \
+        -subj "/CN=${names[0]}" -out "$d/$base.csr" 2>>"$d/openssl.log" || return 1
+    openssl ca -batch -config "$d/ca.cnf" -name issuing -notext -extfile "$d/$base.ext" \
+        -extensions leaf "${dates[@]}" -in "$d/$base.csr" -out "$d/$base.crt" \
+        >>"$d/openssl.log" 2>&1 || return 1
+    cat "$d/$base.crt" "$d/issuing.pem" >"$d/$base.chain.pem"
+    cat "$d/$base.key" "$d/$base.crt" "$d/issuing.pem" >"$d/$base.postfix.pem"
+}
+
+# lab__certs - make the root CA, the issuing CA and every server certificate.
+lab__certs() {
+    local d="$LAB_DIR/ca" kind names wrong=() n
+    mkdir -p "$d/new"
+    : >"$d/index.txt"
+    echo 1000 >"$d/serial"
+    cat >"$d/ca.cnf" <<EOF
+[root]
+dir = $d
+certificate = \$dir/ca.pem
+private_key = \$dir/ca.key
+database = \$dir/index.txt
+new_certs_dir = \$dir/new
+serial = \$dir/serial
+default_md = sha256
+policy = anything
+unique_subject = no
+[issuing]
+dir = $d
+certificate = \$dir/issuing.pem
+private_key = \$dir/issuing.key
+database = \$dir/index.txt
+new_certs_dir = \$dir/new
+serial = \$dir/serial
+default_md = sha256
+policy = anything
+unique_subject = no
+[anything]
+commonName = supplied
+[intermediate]
+basicConstraints = critical,CA:TRUE,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$d/ca.key" -out "$d/ca.pem" -days 30 -subj "/CN=mxray lab root CA $$" \
+        2>>"$d/openssl.log" || { lab__say "openssl: root CA failed"; return 1; }
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/issuing.key" \
+        -subj "/CN=mxray lab issuing CA $$" -out "$d/issuing.csr" 2>>"$d/openssl.log" \
+        || { lab__say "openssl: issuing CA key failed"; return 1; }
+    openssl ca -batch -config "$d/ca.cnf" -name root -notext -extfile "$d/ca.cnf" \
+        -extensions intermediate -days 30 -in "$d/issuing.csr" -out "$d/issuing.pem" \
+        >>"$d/openssl.log" 2>&1 || { lab__fail_server openssl "$d/openssl.log" "issuing CA"; return 1; }
+    # Policy hosts: one certificate for every correctly named host, one for the wrong names.
+    # shellcheck disable=SC2086
+    lab__leaf web ${LAB_SANS[web]:-unused.$LAB_TLD} \
+        || { lab__fail_server openssl "$d/openssl.log" "web certificate"; return 1; }
+    for n in "${LAB_SCENARIOS[@]}"; do
+        [ "${LAB_WEB_MODE[$n]:-}" = wrongname ] && wrong+=("www.$n.$LAB_TLD")
+    done
+    [ "${#wrong[@]}" -gt 0 ] || wrong=("www.unused.$LAB_TLD")
+    lab__leaf web-wrongname "${wrong[@]}" \
+        || { lab__fail_server openssl "$d/openssl.log" "web-wrongname certificate"; return 1; }
+    # MX hosts: each certificate names every host whose A record points at its smtpd.
+    for kind in good expired wrongname; do
+        names="${LAB_SANS[$kind]:-mx.unused.$LAB_TLD}"
+        [ "$kind" = wrongname ] && names="mail.elsewhere.$LAB_TLD"
+        if [ "$kind" = expired ]; then
+            # shellcheck disable=SC2086
+            lab__leaf "smtp-$kind" $names -- -startdate 20200101000000Z -enddate 20210101000000Z
+        else
+            # shellcheck disable=SC2086
+            lab__leaf "smtp-$kind" $names
+        fi || { lab__fail_server openssl "$d/openssl.log" "smtp-$kind certificate"; return 1; }
+    done
+    names="${LAB_SANS[selfsigned]:-mx.unused.$LAB_TLD}"
+    # shellcheck disable=SC2086
+    lab__san_ext "$d/smtp-selfsigned.ext" $names
+    # shellcheck disable=SC2086
+    set -- $names
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$d/smtp-selfsigned.key" -out "$d/smtp-selfsigned.crt" -days 365 \
+        -config "$d/smtp-selfsigned.ext" -extensions leaf >>"$d/openssl.log" 2>&1 \
+        || { lab__fail_server openssl "$d/openssl.log" "self-signed certificate"; return 1; }
+    cat "$d/smtp-selfsigned.key" "$d/smtp-selfsigned.crt" >"$d/smtp-selfsigned.postfix.pem"
+    chmod 600 "$d"/*.key "$d"/*.postfix.pem
+    LAB_CA="$d/ca.pem"
+}
+
+# lab__netns - create the namespace, its loopback addresses and its resolv.conf.
+lab__netns() {
+    local a
+    LAB_NS="mxray-lab-$$"
+    ip netns add "$LAB_NS" || { lab__say "ip netns add $LAB_NS failed"; LAB_NS=""; return 1; }
+    ip -n "$LAB_NS" link set lo up
+    for a in "$LAB_NSD_ADDR" "$LAB_DNS_ADDR" "$LAB_WEB_ADDR" "${LAB_SMTP_ADDR[@]}"; do
+        ip -n "$LAB_NS" addr add "$a/8" dev lo
+    done
+    mkdir -p "/etc/netns/$LAB_NS"
+    printf 'nameserver %s\noptions trust-ad\n' "$LAB_DNS_ADDR" >"/etc/netns/$LAB_NS/resolv.conf"
+    printf '127.0.0.1 localhost\n' >"/etc/netns/$LAB_NS/hosts"
+}
+
+# lab__nsd - write nsd's config and start it in the namespace.
+lab__nsd() {
+    local d="$LAB_DIR/nsd"
+    cat >"$d/nsd.conf" <<EOF
+server:
+    ip-address: $LAB_NSD_ADDR
+    port: 53
+    do-ip6: no
+    server-count: 1
+    username: ""
+    chroot: ""
+    zonesdir: "$d"
+    database: ""
+    zonelistfile: "$d/zone.list"
+    xfrdfile: "$d/xfrd.state"
+    xfrdir: "$d"
+    pidfile: "$d/nsd.pid"
+    logfile: "$d/nsd.log"
+    verbosity: 1
+    hide-version: yes
+remote-control:
+    control-enable: no
+zone:
+    name: "$LAB_TLD"
+    zonefile: "$LAB_TLD.zone"
+EOF
+    ip netns exec "$LAB_NS" nsd -c "$d/nsd.conf" >>"$d/nsd.log" 2>&1 \
+        || lab__fail_server nsd "$d/nsd.log" "nsd did not start"
+}
+
+# lab__unbound - write unbound's config (stub zone lab.test -> nsd) and start it.
+lab__unbound() {
+    local d="$LAB_DIR/unbound"
+    cat >"$d/unbound.conf" <<EOF
+server:
+    interface: $LAB_DNS_ADDR
+    port: 53
+    do-ip6: no
+    access-control: 127.0.0.0/8 allow
+    do-not-query-localhost: no
+    chroot: ""
+    username: ""
+    directory: "$d"
+    pidfile: "$d/unbound.pid"
+    logfile: "$d/unbound.log"
+    use-syslog: no
+    verbosity: 1
+    num-threads: 1
+    so-reuseport: no
+    module-config: "iterator"
+    local-zone: "test." nodefault
+    cache-max-ttl: 60
+    cache-max-negative-ttl: 5
+remote-control:
+    control-enable: no
+stub-zone:
+    name: "$LAB_TLD"
+    stub-addr: $LAB_NSD_ADDR
+EOF
+    ip netns exec "$LAB_NS" unbound -c "$d/unbound.conf" >>"$d/unbound.log" 2>&1 \
+        || lab__fail_server unbound "$d/unbound.log" "unbound did not start"
+}
+
+# lab__nginx_server - print one nginx server block for scenario NAME's policy host.
+lab__nginx_server() {
+    local name="$1" mode="$2" host ca="$LAB_DIR/ca" cert=web
+    host="mta-sts.$name.$LAB_TLD"
+    [ "$mode" = wrongname ] && cert=web-wrongname
+    printf '    server {\n        listen %s:443 ssl;\n        server_name %s;\n' "$LAB_WEB_ADDR" "$host"
+    printf '        ssl_certificate %s/%s.chain.pem;\n' "$ca" "$cert"
+    printf '        ssl_certificate_key %s/%s.key;\n' "$ca" "$cert"
+    case "$mode" in
+        serve|wrongname)
+            mkdir -p "$LAB_DIR/www/$name/.well-known"
+            printf '%s' "${LAB_POLICY[$name]:-}" >"$LAB_DIR/www/$name/.well-known/mta-sts.txt"
+            printf '        location = /.well-known/mta-sts.txt {\n'
+            printf '            root %s/www/%s;\n' "$LAB_DIR" "$name"
+            printf '            types { }\n            default_type text/plain;\n        }\n'
+            printf '        location / { return 404; }\n' ;;
+        redirect)
+            printf '        location / { return 301 https://www.%s.%s/.well-known/mta-sts.txt; }\n' \
+                "$name" "$LAB_TLD" ;;
+        notfound)
+            printf '        location / { return 404; }\n' ;;
+        *) lab__say "scenario $name: unknown web mode '$mode'"; return 1 ;;
+    esac
+    printf '    }\n'
+}
+
+# lab__nginx - write nginx's config (one SNI server per policy host) and start it.
+lab__nginx() {
+    local d="$LAB_DIR/nginx" n t servers=""
+    mkdir -p "$d/tmp" "$LAB_DIR/www"
+    for n in "${LAB_SCENARIOS[@]}"; do
+        [ -n "${LAB_WEB_MODE[$n]:-}" ] || continue
+        servers+="$(lab__nginx_server "$n" "${LAB_WEB_MODE[$n]}")"$'\n' || return 1
+    done
+    {
+        printf 'daemon on;\nworker_processes 1;\npid %s/nginx.pid;\n' "$d"
+        printf 'error_log %s/error.log info;\nevents { worker_connections 128; }\n' "$d"
+        printf 'http {\n    access_log %s/access.log;\n' "$d"
+        for t in client_body proxy fastcgi uwsgi scgi; do
+            printf '    %s_temp_path %s/tmp/%s;\n' "$t" "$d" "$t"
+        done
+        printf '    ssl_protocols TLSv1.2 TLSv1.3;\n    server_tokens off;\n'
+        printf '    server {\n        listen %s:443 ssl default_server;\n' "$LAB_WEB_ADDR"
+        printf '        ssl_reject_handshake on;\n    }\n'
+        printf '%s' "$servers"
+        printf '}\n'
+    } >"$d/nginx.conf"
+    chmod -R a+rX "$LAB_DIR/www"
+    ip netns exec "$LAB_NS" nginx -p "$d" -e "$d/error.log" -c "$d/nginx.conf" >>"$d/error.log" 2>&1 \
+        || lab__fail_server nginx "$d/error.log" "nginx did not start"
+}
+
+# lab__postfix - write a private Postfix instance (one smtpd per MX address) and start it.
+lab__postfix() {
+    local d="$LAB_DIR/postfix" ca="$LAB_DIR/ca" kind addr ifaces="" svc q
+    mkdir -p "$d/conf" "$d/queue" "$d/data"
+    chown postfix: "$d/data"
+    for kind in "${LAB_SMTP_KINDS[@]}"; do ifaces+="${ifaces:+, }${LAB_SMTP_ADDR[$kind]}"; done
+    cat >"$d/conf/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $d/queue
+data_directory = $d/data
+inet_interfaces = $ifaces
+inet_protocols = ipv4
+myhostname = mx.$LAB_TLD
+mydomain = $LAB_TLD
+myorigin = \$myhostname
+mydestination =
+relay_domains =
+local_recipient_maps =
+alias_maps =
+alias_database =
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = reject
+smtpd_peername_lookup = no
+smtpd_banner = \$myhostname ESMTP mxray lab
+smtputf8_enable = no
+biff = no
+maillog_file = $d/maillog
+maillog_file_prefixes = $LAB_DIR
+smtpd_tls_security_level = may
+smtpd_tls_chain_files = $ca/smtp-good.postfix.pem
+smtpd_tls_loglevel = 1
+EOF
+    {
+        printf '# service type private unpriv chroot wakeup maxproc command\n'
+        for kind in "${LAB_SMTP_KINDS[@]}"; do
+            addr="${LAB_SMTP_ADDR[$kind]}"
+            svc="$addr:25 inet n - n - - smtpd -o syslog_name=postfix-$kind"
+            if [ "$kind" = nostarttls ]; then
+                svc+=" -o smtpd_tls_security_level=none"
+            else
+                svc+=" -o smtpd_tls_chain_files=$ca/smtp-$kind.postfix.pem"
+            fi
+            printf '%s\n' "$svc"
+        done
+        cat <<'EOF'
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+    } >"$d/conf/master.cf"
+    : >"$d/maillog"
+    # Make the queue tree as `postfix set-permissions` would and skip postfix-script's slow
+    # integrity checks (quick-start): the instance is fresh and throwaway.
+    for q in active bounce corrupt defer deferred flush hold incoming private saved trace; do
+        install -d -o postfix -g root -m 700 "$d/queue/$q"
+    done
+    install -d -o postfix -g postdrop -m 730 "$d/queue/maildrop"
+    install -d -o postfix -g postdrop -m 710 "$d/queue/public"
+    install -d -o root -g root -m 755 "$d/queue/pid"
+    : >"$d/queue/quick-start"
+    ip netns exec "$LAB_NS" postfix -c "$d/conf" start >>"$d/maillog" 2>&1 \
+        || lab__fail_server postfix "$d/maillog" "postfix did not start"
+}
+
+# lab__listening - true when every ADDR:PORT given is a listening TCP socket in the namespace.
+lab__listening() {
+    local socks want
+    socks="$(ip netns exec "$LAB_NS" ss -Hltn 2>/dev/null | awk '{print $4}')"
+    for want in "$@"; do
+        grep -qxF "$want" <<<"$socks" || return 1
+    done
+}
+
+# lab__wait - retry CMD every 0.1 s up to LAB_WAIT_TENTHS times; else report server NAME + LOG.
+lab__wait() {
+    local name="$1" log="$2" i
+    shift 2
+    for ((i = 0; i < LAB_WAIT_TENTHS; i++)); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    lab__fail_server "$name" "$log" "not ready after $((LAB_WAIT_TENTHS / 10)) s ($*)"
+}
+
+# lab__dig_ok - true when a dig inside the namespace (ARGS) gets a NOERROR answer.
+lab__dig_ok() {
+    ip netns exec "$LAB_NS" dig +time=1 +tries=1 "$@" | grep -q 'status: NOERROR'
+}
+
+# lab_run - run CMD inside the lab namespace with SSL_CERT_FILE and CURL_CA_BUNDLE = lab root CA.
+lab_run() {
+    ip netns exec "$LAB_NS" env SSL_CERT_FILE="$LAB_CA" CURL_CA_BUNDLE="$LAB_CA" "$@"
+}
+
+# lab_up - build and start the whole lab from SCENARIO_FILE...; returns 1 (after lab_down)
+# with the failing server's log tail on stderr when something does not come up.
+lab_up() {
+    local t0 smtp_socks=() kind
+    t0="$(date +%s%N)"
+    trap 'lab_down' EXIT
+    trap 'lab_down; exit 130' INT TERM
+    LAB_DIR="$(mktemp -d /tmp/mxray-lab.XXXXXX)"
+    chmod 755 "$LAB_DIR"
+    mkdir -p "$LAB_DIR/nsd" "$LAB_DIR/unbound" "$LAB_DIR/nginx" "$LAB_DIR/postfix"
+    lab__parse "$@" || return 1
+    lab__write_zone
+    lab__certs || return 1
+    lab__netns || return 1
+    lab__nsd || return 1
+    lab__unbound || return 1
+    lab__nginx || return 1
+    lab__postfix || return 1
+    for kind in "${LAB_SMTP_KINDS[@]}"; do smtp_socks+=("${LAB_SMTP_ADDR[$kind]}:25"); done
+    lab__wait nsd "$LAB_DIR/nsd/nsd.log" \
+        lab__dig_ok "@$LAB_NSD_ADDR" +norec SOA "$LAB_TLD" || return 1
+    lab__wait unbound "$LAB_DIR/unbound/unbound.log" \
+        lab__dig_ok "@$LAB_DNS_ADDR" SOA "$LAB_TLD" || return 1
+    lab__wait nginx "$LAB_DIR/nginx/error.log" lab__listening "$LAB_WEB_ADDR:443" || return 1
+    lab__wait postfix "$LAB_DIR/postfix/maillog" lab__listening "${smtp_socks[@]}" || return 1
+    lab__say "up in $(( ($(date +%s%N) - t0) / 1000000 )) ms: namespace $LAB_NS, ${#LAB_SCENARIOS[@]} scenarios, dir $LAB_DIR"
+}
+
+# lab_down - stop every process in the namespace, delete it, its /etc/netns dir and the temp dir.
+lab_down() {
+    local pids i
+    if [ -n "$LAB_NS" ]; then
+        pids="$(ip netns pids "$LAB_NS" 2>/dev/null | tr '\n' ' ')"
+        if [ -n "${pids// /}" ]; then
+            # shellcheck disable=SC2086
+            kill -TERM $pids 2>/dev/null || true
+            for ((i = 0; i < 50; i++)); do
+                pids="$(ip netns pids "$LAB_NS" 2>/dev/null | tr '\n' ' ')"
+                [ -z "${pids// /}" ] && break
+                sleep 0.1
+            done
+            # shellcheck disable=SC2086
+            [ -n "${pids// /}" ] && kill -KILL $pids 2>/dev/null
+        fi
+        ip netns del "$LAB_NS" 2>/dev/null || lab__say "could not delete namespace $LAB_NS"
+        rm -rf "/etc/netns/${LAB_NS:?}"
+        LAB_NS=""
+    fi
+    if [ -n "$LAB_DIR" ]; then
+        if [ "${LAB_KEEP:-0}" = 1 ]; then
+            lab__say "kept $LAB_DIR"
+        else
+            rm -rf "${LAB_DIR:?}"
+        fi
+        LAB_DIR=""
+    fi
+    return 0
+}
