@@ -1,0 +1,276 @@
+/* lab - start and stop the built-in lab (contract in lab.h): load scenarios, make the CA,
+ * write its PEM into a mkdtemp directory, start DNS, HTTPS and one SMTP server per MX host,
+ * and build the connect-to mappings that point a client at them. */
+#include "lab_int.h"
+#include "loop.h"
+#include "xalloc.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct lab_entry {
+    struct lab_scn *scn;
+    char **connect_to;  /* this scenario's mappings (borrowed from lab->connect_to) */
+    size_t nconnect_to;
+};
+
+struct lab {
+    struct loop *loop;
+    struct lab_entry *e;
+    size_t n;
+    struct lab_ca *ca;
+    struct lab_conn_set *conns;
+    struct lab_dns *dns;
+    struct lab_https *https;
+    struct lab_smtp **smtp;
+    size_t nsmtp;
+    char *dir, *ca_file, *resolver;
+    char **connect_to;
+    size_t nconnect_to;
+};
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *lab_asset_dir(void)
+{
+    static char buf[4096];
+    const char *bases[] = {getenv("MXRAY_ASSETS"), MXRAY_ASSET_DIR, MXRAY_INSTALLED_ASSET_DIR};
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        if (!bases[i] || !bases[i][0])
+            continue;
+        snprintf(buf, sizeof buf, "%s/scenarios", bases[i]);
+        if (is_dir(buf))
+            return buf;
+    }
+    return NULL;
+}
+
+/* load - the named scenarios, or all of them; rejects duplicates and shared MX hosts. */
+static int load(struct lab *lab, const char *dir, const char *const *names, size_t n, char *err,
+                size_t errlen)
+{
+    char **all = NULL;
+    size_t nall = 0;
+    if (!n) {
+        nall = lab_scn_list(dir, &all);
+        if (!nall) {
+            snprintf(err, errlen, "no scenarios in %s", dir ? dir : "(no asset directory)");
+            return -1;
+        }
+    }
+    size_t count = n ? n : nall;
+    lab->e = xcalloc(count, sizeof *lab->e);
+    int rc = 0;
+    for (size_t i = 0; i < count && !rc; i++) {
+        const char *name = n ? names[i] : all[i];
+        char *path = xasprintf("%s/%s.scn", dir ? dir : ".", name);
+        if (n && (strchr(name, '/') || access(path, R_OK))) {
+            snprintf(err, errlen, "unknown scenario '%s' (mxray demo --list shows them)", name);
+            rc = -1;
+        } else if (!(lab->e[i].scn = lab_scn_load(path, name, err, errlen))) {
+            rc = -1;
+        } else {
+            lab->n++;
+        }
+        free(path);
+    }
+    for (size_t i = 0; i < nall; i++)
+        free(all[i]);
+    free(all);
+    return rc;
+}
+
+/* check_unique - an MX host or policy host belongs to one scenario only. */
+static int check_unique(const struct lab *lab, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < lab->n; i++) {
+        for (size_t j = 0; j < i; j++) {
+            const struct lab_scn *a = lab->e[i].scn, *b = lab->e[j].scn;
+            if (!strcmp(a->info.name, b->info.name) || !strcmp(a->info.domain, b->info.domain)) {
+                snprintf(err, errlen, "scenario %s given twice", a->info.name);
+                return -1;
+            }
+            for (size_t x = 0; x < a->nmx; x++)
+                for (size_t y = 0; y < b->nmx; y++)
+                    if (!strcmp(a->mx[x].host, b->mx[y].host)) {
+                        snprintf(err, errlen, "MX host %s is in %s and %s", a->mx[x].host,
+                                 b->info.name, a->info.name);
+                        return -1;
+                    }
+        }
+    }
+    return 0;
+}
+
+static void add_mapping(struct lab *lab, struct lab_entry *e, const char *host, int port,
+                        int labport)
+{
+    char *m = xasprintf("%s:%d:127.0.0.1:%d", host, port, labport);
+    xptr_push((void ***)&lab->connect_to, &lab->nconnect_to, m);
+    xptr_push((void ***)&e->connect_to, &e->nconnect_to, m);
+}
+
+static int start_servers(struct lab *lab, char *err, size_t errlen)
+{
+    struct lab_scn **scn = xcalloc(lab->n, sizeof *scn);
+    for (size_t i = 0; i < lab->n; i++)
+        scn[i] = lab->e[i].scn;
+    lab->dns = lab_dns_new(lab->loop, lab->conns, scn, lab->n, err, errlen);
+    if (lab->dns)
+        lab->https = lab_https_new(lab->loop, lab->conns, lab->ca, scn, lab->n, err, errlen);
+    free(scn);
+    if (!lab->dns || !lab->https)
+        return -1;
+    lab->resolver = xasprintf("127.0.0.1:%d", lab_dns_port_of(lab->dns));
+    for (size_t i = 0; i < lab->n; i++) {
+        struct lab_entry *e = &lab->e[i];
+        if (e->scn->policy.present)
+            add_mapping(lab, e, e->scn->policy.host, 443, lab_https_port_of(lab->https));
+        for (size_t j = 0; j < e->scn->nmx; j++) {
+            struct lab_smtp *s = lab_smtp_new(lab->loop, lab->conns, lab->ca, &e->scn->mx[j], err,
+                                              errlen);
+            if (!s)
+                return -1;
+            xptr_push((void ***)&lab->smtp, &lab->nsmtp, s);
+            add_mapping(lab, e, e->scn->mx[j].host, 25, lab_smtp_port_of(s));
+        }
+    }
+    return 0;
+}
+
+static int make_dir(struct lab *lab, char *err, size_t errlen)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *tmpl = xasprintf("%s/mxray-lab-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(tmpl)) {
+        snprintf(err, errlen, "mkdtemp %s: %s", tmpl, strerror(errno));
+        free(tmpl);
+        return -1;
+    }
+    lab->dir = tmpl;
+    lab->ca_file = xasprintf("%s/ca.pem", lab->dir);
+    if (lab_ca_write_pem(lab->ca, lab->ca_file)) {
+        snprintf(err, errlen, "cannot write %s: %s", lab->ca_file, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *const *names,
+                      size_t n, char *err, size_t errlen)
+{
+    struct lab *lab = xcalloc(1, sizeof *lab);
+    lab->loop = l;
+    lab->conns = lab_conn_set_new();
+    /* A client that resets mid-write must not kill the process (SSL writes use write(2)). */
+    signal(SIGPIPE, SIG_IGN);
+    if (load(lab, scenario_dir, names, n, err, errlen) || check_unique(lab, err, errlen) ||
+        !(lab->ca = lab_ca_new(err, errlen)) || make_dir(lab, err, errlen) ||
+        start_servers(lab, err, errlen)) {
+        lab_stop(lab);
+        return NULL;
+    }
+    return lab;
+}
+
+void lab_stop(struct lab *lab)
+{
+    if (!lab)
+        return;
+    lab_conn_set_free(lab->conns); /* first: sessions point at their servers */
+    for (size_t i = 0; i < lab->nsmtp; i++)
+        lab_smtp_free(lab->smtp[i]);
+    free(lab->smtp);
+    lab_https_free(lab->https);
+    lab_dns_free(lab->dns);
+    lab_ca_free(lab->ca);
+    if (lab->ca_file)
+        unlink(lab->ca_file);
+    if (lab->dir)
+        rmdir(lab->dir);
+    for (size_t i = 0; i < lab->nconnect_to; i++)
+        free(lab->connect_to[i]);
+    free(lab->connect_to);
+    for (size_t i = 0; i < lab->n; i++) {
+        lab_scn_free(lab->e[i].scn);
+        free(lab->e[i].connect_to);
+    }
+    free(lab->e);
+    free(lab->dir);
+    free(lab->ca_file);
+    free(lab->resolver);
+    free(lab);
+}
+
+const char *lab_resolver(const struct lab *lab)
+{
+    return lab->resolver;
+}
+
+int lab_dns_port(const struct lab *lab)
+{
+    return lab_dns_port_of(lab->dns);
+}
+
+int lab_https_port(const struct lab *lab)
+{
+    return lab_https_port_of(lab->https);
+}
+
+const char *lab_ca_file(const struct lab *lab)
+{
+    return lab->ca_file;
+}
+
+const char *lab_dir(const struct lab *lab)
+{
+    return lab->dir;
+}
+
+size_t lab_connect_to(const struct lab *lab, const char *const **list)
+{
+    *list = (const char *const *)lab->connect_to;
+    return lab->nconnect_to;
+}
+
+size_t lab_nscenarios(const struct lab *lab)
+{
+    return lab->n;
+}
+
+const char *lab_scenario_name(const struct lab *lab, size_t i)
+{
+    return i < lab->n ? lab->e[i].scn->info.name : NULL;
+}
+
+const char *lab_scenario_domain(const struct lab *lab, size_t i)
+{
+    return i < lab->n ? lab->e[i].scn->info.domain : NULL;
+}
+
+size_t lab_scenario_connect_to(const struct lab *lab, size_t i, const char *const **list)
+{
+    if (i >= lab->n) {
+        *list = NULL;
+        return 0;
+    }
+    *list = (const char *const *)lab->e[i].connect_to;
+    return lab->e[i].nconnect_to;
+}
+
+int lab_smtp_port(const struct lab *lab, const char *host)
+{
+    for (size_t i = 0; i < lab->nsmtp; i++)
+        if (!strcasecmp(lab_smtp_mx_host(lab->smtp[i]), host))
+            return lab_smtp_port_of(lab->smtp[i]);
+    return -1;
+}

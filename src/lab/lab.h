@@ -1,0 +1,77 @@
+/* lab - the built-in teaching lab: small mail domains served on loopback by real protocol code.
+ *
+ * lab_start loads scenario files (assets/scenarios/NAME.scn, format in assets/scenarios/README.md),
+ * makes an ephemeral CA and one certificate per policy host and MX host, and serves on 127.0.0.1
+ * ports it picks itself: DNS (UDP and TCP) for the zone mxray.test, one HTTPS server for every
+ * policy host (SNI picks the certificate), and one SMTP+STARTTLS server per MX host. Everything
+ * is non-blocking on the caller's loop; nothing here blocks or spawns threads.
+ *
+ * The engine is pointed at a running lab the way a user points it at anything (no special case):
+ *     diag_opts.ca_file     = lab_ca_file(lab);
+ *     diag_opts.connect_to  = list, diag_opts.nconnect_to = lab_connect_to(lab, &list);
+ *     engine_init(&e, (const char *[]){lab_resolver(lab)}, 1, timeout, err, errlen);
+ * (lab_scenario_connect_to gives only the mappings one scenario needs, for command lines.)
+ *
+ * Ownership: the lab owns every string it returns; they live until lab_stop. lab_stop closes
+ * every socket and connection and deletes the temporary directory holding the CA file. */
+#ifndef MXRAY_LAB_H
+#define MXRAY_LAB_H
+#include <stddef.h>
+
+struct loop;
+struct lab;
+
+#define LAB_ZONE "mxray.test" /* RFC 6761 reserved; every lab name is under it */
+
+/* lab_start - serve the named scenarios (n == 0: every scenario in scenario_dir).
+ * Returns NULL with a one-line reason in err on failure (unknown scenario, bad file, bind). */
+struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *const *names,
+                      size_t n, char *err, size_t errlen);
+/* lab_stop - close everything and remove the temporary directory; NULL is allowed. */
+void lab_stop(struct lab *lab);
+
+const char *lab_resolver(const struct lab *lab);  /* "127.0.0.1:PORT" (UDP and TCP) */
+int lab_dns_port(const struct lab *lab);
+int lab_https_port(const struct lab *lab);
+const char *lab_ca_file(const struct lab *lab);   /* PEM of the lab CA, in a mkdtemp dir */
+const char *lab_dir(const struct lab *lab);       /* that directory */
+/* lab_connect_to - "HOST:PORT:127.0.0.1:LABPORT" for every policy host (:443) and MX host
+ * (:25) served; returns the count. */
+size_t lab_connect_to(const struct lab *lab, const char *const **list);
+
+/* Scenarios being served, in listing order. */
+size_t lab_nscenarios(const struct lab *lab);
+const char *lab_scenario_name(const struct lab *lab, size_t i);
+const char *lab_scenario_domain(const struct lab *lab, size_t i);
+/* lab_scenario_connect_to - only the mappings scenario i needs. */
+size_t lab_scenario_connect_to(const struct lab *lab, size_t i, const char *const **list);
+/* lab_smtp_port - the port serving MX host (A-label, no trailing dot), or -1. */
+int lab_smtp_port(const struct lab *lab, const char *host);
+
+/* What a scenario file declares, for pickers, listings and tests. */
+struct lab_scenario_info {
+    char *name;        /* file name without .scn, e.g. "all-good" */
+    char *summary;     /* one line */
+    char *domain;      /* e.g. "all-good.mxray.test" */
+    char *verdict;     /* expected: "pass", "warn", "fail" or "none" */
+    char **codes;      /* problem codes that must appear; "a|b" means either */
+    size_t ncodes;
+    char **absent;     /* problem codes that must not appear */
+    size_t nabsent;
+    char *what;        /* teaching text: what is wrong (or right) */
+    char *sender;      /* what a sending MTA does */
+    char *fix;         /* how to fix it */
+};
+
+/* lab_scenarios - every parsable scenario in scenario_dir, in listing order (the file's
+ * "order:" then name). *out is an array the caller frees with lab_scenarios_free.
+ * Returns the count (0 with *out NULL when the directory is missing or empty). */
+size_t lab_scenarios(const char *scenario_dir, struct lab_scenario_info **out);
+void lab_scenarios_free(struct lab_scenario_info *v, size_t n);
+
+/* lab_asset_dir - the scenario directory: $MXRAY_ASSETS/scenarios, else the source tree's
+ * (MXRAY_ASSET_DIR), else the installed one (MXRAY_INSTALLED_ASSET_DIR); the first that
+ * exists. Static storage; NULL when none exists. */
+const char *lab_asset_dir(void);
+
+#endif
