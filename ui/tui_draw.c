@@ -1,0 +1,499 @@
+/* tui_draw - all curses output of the TUI: bars, the tree and detail panes, the certificate,
+ * matrix, learn, help and picker views, and the prompts.
+ *
+ * Contract: every string reaches the screen through put(), which decodes by the locale, crops
+ * by wcwidth and replaces anything unprintable, so no control byte and no over-long text can
+ * leave its box. Colours are roles; without colours (or with NO_COLOR) roles become
+ * bold/reverse/dim/underline. The layout reflows from LINES/COLS on every draw. */
+#include "tui_int.h"
+#include "tui_keys.h"
+#include "tui_learn.h"
+#include "view_cert.h"
+#include "view_detail.h"
+#include "view_matrix.h"
+#include "xalloc.h"
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MIN_COLS 40
+#define MIN_LINES 10
+#define TWO_PANE_COLS 70
+
+static attr_t role_attr[TR_ROLE_COUNT];
+
+void tui_draw_init(struct tui *t)
+{
+    static const attr_t mono[TR_ROLE_COUNT] = {
+        [TR_NORMAL] = A_NORMAL, [TR_DIM] = A_DIM, [TR_BOLD] = A_BOLD,
+        [TR_TITLE] = A_BOLD | A_UNDERLINE, [TR_HEADER] = A_REVERSE, [TR_OK] = A_NORMAL,
+        [TR_WARN] = A_BOLD, [TR_FAIL] = A_BOLD | A_UNDERLINE, [TR_NA] = A_DIM,
+        [TR_RUNNING] = A_BOLD, [TR_SELECTED] = A_REVERSE, [TR_KEY] = A_BOLD,
+        [TR_MARK] = A_BOLD | A_REVERSE,
+    };
+    memcpy(role_attr, mono, sizeof role_attr);
+    t->color = !t->c->no_color && has_colors();
+    if (!t->color)
+        return;
+    start_color();
+    use_default_colors();
+    static const struct { enum tui_role role; short fg, bg; attr_t extra; } pairs[] = {
+        {TR_TITLE, COLOR_CYAN, -1, A_BOLD},   {TR_HEADER, COLOR_WHITE, COLOR_BLUE, A_BOLD},
+        {TR_OK, COLOR_GREEN, -1, 0},          {TR_WARN, COLOR_YELLOW, -1, A_BOLD},
+        {TR_FAIL, COLOR_RED, -1, A_BOLD},     {TR_RUNNING, COLOR_CYAN, -1, 0},
+        {TR_KEY, COLOR_YELLOW, -1, 0},        {TR_MARK, COLOR_MAGENTA, -1, A_BOLD | A_REVERSE},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        short n = (short)(i + 1);
+        if (init_pair(n, pairs[i].fg, pairs[i].bg) == OK)
+            role_attr[pairs[i].role] = COLOR_PAIR(n) | pairs[i].extra;
+    }
+}
+
+/* put - draw s at (y, x) in at most w columns; returns the columns used. */
+static int put(int y, int x, int w, attr_t attr, const char *s)
+{
+    wchar_t buf[512];
+    if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+        return 0;
+    if (x + w > COLS)
+        w = COLS - x;
+    int used = tui_text_decode(s, w, buf, sizeof buf / sizeof buf[0]);
+    attrset(attr);
+    mvaddwstr(y, x, buf);
+    attrset(A_NORMAL);
+    return used;
+}
+
+static int putr(int y, int x, int w, enum tui_role role, const char *s)
+{
+    return put(y, x, w, role_attr[role], s);
+}
+
+/* fill - blank w columns in attr (bars and the cursor row). */
+static void fill(int y, int x, int w, attr_t attr)
+{
+    if (y < 0 || y >= LINES || w <= 0)
+        return;
+    if (x + w > COLS)
+        w = COLS - x;
+    attrset(attr);
+    mvhline(y, x, ' ', w);
+    attrset(A_NORMAL);
+}
+
+static enum step_state verdict_state(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_PENDING: return ST_RUNNING;
+    case VERDICT_PASS: return ST_PASS;
+    case VERDICT_WARN: return ST_WARN;
+    case VERDICT_FAIL: return ST_FAIL;
+    case VERDICT_NONE: return ST_NA;
+    }
+    return ST_WAITING;
+}
+
+static void draw_header(struct tui *t)
+{
+    attr_t bar = role_attr[TR_HEADER];
+    fill(0, 0, COLS, bar);
+    int x = put(0, 0, COLS, bar | A_BOLD, " mxray ");
+    const struct report *r = tui_report(t);
+    if (!r) {
+        put(0, x, COLS - x, bar, t->depth && tui_top(t) == TV_PICKER ? " choose a scenario" : " no domain yet");
+        return;
+    }
+    char buf[600], ms[32];
+    enum verdict v = report_verdict(r);
+    enum step_state vs = verdict_state(v);
+    x += put(0, x, COLS - x, bar | A_BOLD, r->domain);
+    snprintf(buf, sizeof buf, "  policy: %s  verdict: ", sts_mode_name(report_policy_mode(r)));
+    x += put(0, x, COLS - x, bar, buf);
+    snprintf(buf, sizeof buf, "%s %s", tui_state_symbol(vs, t->utf8, t->spin), verdict_name(v));
+    attr_t va = t->color ? (role_attr[tui_state_role(vs)] | A_REVERSE) : (bar | A_BOLD);
+    if (vs == ST_NA || vs == ST_RUNNING)
+        va = bar | A_BOLD;
+    x += put(0, x, COLS - x, va, buf);
+    snprintf(buf, sizeof buf, "  %s%s  resolver: %s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
+             r->interrupted ? " (interrupted)" : "",
+             t->c->resolver_desc ? t->c->resolver_desc : r->resolver ? r->resolver : "system");
+    put(0, x, COLS - x, bar, buf);
+}
+
+static void draw_footer(struct tui *t)
+{
+    int y = LINES - 1;
+    attr_t bar = role_attr[TR_HEADER];
+    fill(y, 0, COLS, bar);
+    if (t->prompt == TP_DOMAIN) {
+        int x = put(y, 0, COLS, bar | A_BOLD, " Domain: ");
+        x += put(y, x, COLS - x, bar, t->pbuf);
+        int cx = x;
+        if (t->perr[0]) {
+            char e[260];
+            snprintf(e, sizeof e, "  %s %s", tui_state_symbol(ST_FAIL, t->utf8, 0), t->perr);
+            put(y, x, COLS - x, bar | A_BOLD, e);
+        }
+        move(y, cx < COLS ? cx : COLS - 1);
+        return;
+    }
+    if (t->prompt == TP_EXPORT) {
+        put(y, 0, COLS, bar | A_BOLD, " Export as: j JSON, m Markdown (tickets), t plain text - Esc cancels");
+        return;
+    }
+    if (t->msg[0]) {
+        put(y, 0, COLS, t->color ? role_attr[t->msg_role] | A_REVERSE : bar | A_BOLD, t->msg);
+        return;
+    }
+    static const enum tui_action hints[] = {TA_HELP, TA_QUIT, TA_TAB, TA_ENTER, TA_MATRIX,
+                                            TA_LEARN, TA_EXPORT, TA_NEW, TA_RERUN};
+    static const char *const words[] = {"help", "quit", "pane", "open", "matrix", "learn",
+                                        "export", "new", "re-run"};
+    static const char *const keysym[] = {"?", "q", "Tab", "Enter", "m", "L", "e", "n", "r"};
+    int x = 1;
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0] && x < COLS; i++) {
+        if (hints[i] == TA_TAB && !t->diag)
+            continue;
+        x += put(y, x, COLS - x, bar | A_BOLD, keysym[i]);
+        x += put(y, x, COLS - x, bar, " ");
+        x += put(y, x, COLS - x, bar, words[i]);
+        x += put(y, x, COLS - x, bar, "  ");
+    }
+}
+
+/* draw_lines - wrapped lines from *scroll into the box; clamps *scroll; returns the total. */
+static int draw_lines(const struct tui_lines *in, int y, int x, int w, int h, int *scroll)
+{
+    struct tui_lines wrapped = {0};
+    tui_lines_wrap(in, w, &wrapped);
+    int total = (int)wrapped.n;
+    if (*scroll > total - h)
+        *scroll = total - h;
+    if (*scroll < 0)
+        *scroll = 0;
+    for (int i = 0; i < h && *scroll + i < total; i++) {
+        const struct tui_line *l = &wrapped.v[*scroll + i];
+        putr(y + i, x + l->indent, w - l->indent, l->role, l->text);
+    }
+    tui_lines_clear(&wrapped);
+    return total;
+}
+
+static void pane_title(struct tui *t, int y, int x, int w, bool focus, const char *title, int scroll,
+                       int total, int h)
+{
+    attr_t a = focus ? role_attr[TR_SELECTED] | A_BOLD : role_attr[TR_BOLD];
+    fill(y, x, w, focus ? role_attr[TR_SELECTED] : A_NORMAL);
+    int used = put(y, x, w, a, title);
+    if (total > h) {
+        char pos[48];
+        snprintf(pos, sizeof pos, " %d-%d/%d ", scroll + 1, scroll + h < total ? scroll + h : total, total);
+        int pw = tui_text_width(pos);
+        if (used + pw < w)
+            put(y, x + w - pw, pw, a, pos);
+    }
+}
+
+static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x, int w, bool selected)
+{
+    bool focus = selected && !t->focus_detail;
+    attr_t base = focus ? role_attr[TR_SELECTED] : selected ? A_BOLD : A_NORMAL;
+    fill(y, x, w, base);
+    char ms[32];
+    if (row->state == ST_NA)
+        snprintf(ms, sizeof ms, "n/a");
+    else
+        tui_fmt_ms(row->ms, ms, sizeof ms);
+    int msw = tui_text_width(ms);
+    int cx = x + put(y, x, w, base, selected && !focus ? ">" : " ");
+    cx += row->depth * 2;
+    const char *sym = tui_state_symbol(row->state, t->utf8, t->spin);
+    attr_t sa = focus ? base : role_attr[tui_state_role(row->state)] | base;
+    cx += put(y, cx, x + w - cx, sa, sym);
+    cx += put(y, cx, x + w - cx, base, " ");
+    int room = x + w - cx - (msw ? msw + 1 : 0);
+    if (row->mark)
+        room -= 2;
+    cx += put(y, cx, room, base, row->label);
+    if (row->mark)
+        put(y, cx + 1, x + w - cx - 1, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
+    if (msw && x + w - msw - 1 > cx)
+        put(y, x + w - msw - 1, msw, focus ? base : role_attr[TR_DIM], ms);
+}
+
+static void draw_tree(struct tui *t, int x, int w, bool focus)
+{
+    struct tui_layout *L = &t->lay;
+    int h = L->list_h;
+    if (t->sel < L->tree_top)
+        L->tree_top = t->sel;
+    if (h > 0 && t->sel >= L->tree_top + (size_t)h)
+        L->tree_top = t->sel - (size_t)h + 1;
+    if (L->tree_top + (size_t)h > t->model.n)
+        L->tree_top = t->model.n > (size_t)h ? t->model.n - (size_t)h : 0;
+    pane_title(t, L->body_y, x, w, focus, L->one_pane ? " Walk-through (Tab: detail)" : " Walk-through",
+               (int)L->tree_top, (int)t->model.n, h);
+    for (int i = 0; i < h && L->tree_top + (size_t)i < t->model.n; i++) {
+        size_t k = L->tree_top + (size_t)i;
+        draw_tree_row(t, &t->model.rows[k], L->list_y + i, x, w, k == t->sel);
+    }
+}
+
+static struct view_ctx ctx_of(const struct tui *t)
+{
+    struct view_ctx v = {.r = tui_report(t), .now_ms = tui_now_ms(t), .now = time(NULL), .utf8 = t->utf8};
+    return v;
+}
+
+static void draw_detail(struct tui *t, int x, int w, bool focus)
+{
+    struct tui_layout *L = &t->lay;
+    struct tui_lines lines = {0};
+    struct view_ctx v = ctx_of(t);
+    if (t->model.n && v.r)
+        view_detail_build(&lines, &v, &t->model.rows[t->sel]);
+    struct tui_lines wrapped = {0};
+    tui_lines_wrap(&lines, w - 1, &wrapped);
+    t->detail_total = (int)wrapped.n;
+    tui_lines_clear(&wrapped);
+    int scroll = t->detail_scroll;
+    if (scroll > t->detail_total - L->list_h)
+        scroll = t->detail_total - L->list_h;
+    if (scroll < 0)
+        scroll = 0;
+    pane_title(t, L->body_y, x, w, focus, L->one_pane ? " Detail (Tab: tree)" : " Detail", scroll,
+               t->detail_total, L->list_h);
+    t->detail_scroll = scroll;
+    draw_lines(&lines, L->list_y, x + 1, w - 1, L->list_h, &t->detail_scroll);
+    tui_lines_clear(&lines);
+}
+
+static void draw_cert(struct tui *t, int x, int w)
+{
+    struct tui_layout *L = &t->lay;
+    const struct tls_info *tls = NULL;
+    const struct tui_row *row = NULL;
+    const struct cert_info *c = tui_open_cert(t, &tls, &row);
+    struct tui_lines lines = {0};
+    char title[400];
+    if (!c) {
+        snprintf(title, sizeof title, " Certificate");
+        tui_lines_add(&lines, TR_DIM, 0, "this certificate is no longer in the report (Esc goes back)");
+    } else {
+        struct view_ctx v = ctx_of(t);
+        snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
+                 tls->nchain, row->host->host, row->addr->address);
+        view_cert_build(&lines, &v, tls, c, t->show_pem);
+    }
+    struct tui_lines wrapped = {0};
+    tui_lines_wrap(&lines, w - 1, &wrapped);
+    int total = (int)wrapped.n;
+    tui_lines_clear(&wrapped);
+    draw_lines(&lines, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
+    pane_title(t, L->body_y, x, w, true, title, t->view_scroll, total, L->list_h);
+    tui_lines_clear(&lines);
+}
+
+static void draw_main(struct tui *t, enum tui_view top)
+{
+    struct tui_layout *L = &t->lay;
+    bool cert = top == TV_CERT;
+    if (L->one_pane) {
+        L->tree_x = 0;
+        L->tree_w = COLS;
+        L->det_x = 0;
+        L->det_w = COLS;
+        if (cert)
+            draw_cert(t, 0, COLS);
+        else if (t->focus_detail)
+            draw_detail(t, 0, COLS, true);
+        else
+            draw_tree(t, 0, COLS, true);
+        return;
+    }
+    int tw = COLS * 42 / 100;
+    if (tw < 34)
+        tw = 34;
+    if (tw > 60)
+        tw = 60;
+    L->tree_x = 0;
+    L->tree_w = tw;
+    L->det_x = tw + 1;
+    L->det_w = COLS - tw - 1;
+    draw_tree(t, 0, tw, !t->focus_detail && !cert);
+    attrset(role_attr[TR_DIM]);
+    mvvline(L->body_y, tw, t->utf8 ? ACS_VLINE : '|', L->body_h);
+    attrset(A_NORMAL);
+    if (cert)
+        draw_cert(t, L->det_x, L->det_w);
+    else
+        draw_detail(t, L->det_x, L->det_w, t->focus_detail);
+}
+
+static void draw_cell(struct tui *t, int y, int x, int w, const struct view_matrix_cell *c)
+{
+    static const char *const ascii[] = {[ST_WAITING] = "..", [ST_RUNNING] = "", [ST_PASS] = "ok",
+                                        [ST_WARN] = "!!", [ST_FAIL] = "XX", [ST_NA] = "na"};
+    static const char *const aspin[] = {"|", "/", "-", "\\"};
+    char buf[48], ms[32];
+    const char *sym = t->utf8 ? tui_state_symbol(c->state, true, t->spin)
+                      : c->state == ST_RUNNING ? aspin[t->spin % 4] : ascii[c->state];
+    if (c->state == ST_NA)
+        snprintf(buf, sizeof buf, "%s n/a", t->utf8 ? sym : "");
+    else
+        snprintf(buf, sizeof buf, "%s %s", sym, tui_fmt_ms(c->ms, ms, sizeof ms));
+    put(y, x, w - 1, role_attr[tui_state_role(c->state)], c->state == ST_NA && !t->utf8 ? buf + 1 : buf);
+}
+
+/* matrix_line - line i of the matrix body: a host title, an address row or a note. */
+struct matrix_line {
+    const struct view_matrix_row *row; /* address row, or NULL */
+    const char *text;                  /* host title or note */
+    enum tui_role role;
+    int indent;
+};
+
+static void draw_matrix(struct tui *t)
+{
+    struct tui_layout *L = &t->lay;
+    const struct report *r = tui_report(t);
+    pane_title(t, L->body_y, 0, COLS, true, " Matrix: MX addresses x stages (m or Esc closes)", 0, 0, 0);
+    if (!r)
+        return;
+    struct view_matrix m = {0};
+    view_matrix_build(&m, r, tui_now_ms(t), t->utf8);
+    int cellw = (COLS - 18) / VM_NCOLS;
+    cellw = cellw > 10 ? 10 : cellw < 4 ? 4 : cellw;
+    int addrw = COLS - cellw * VM_NCOLS;
+    int y = L->list_y, h = L->list_h - 1;
+    put(y, 0, addrw, role_attr[TR_BOLD], " MX host / address");
+    for (int c = 0; c < VM_NCOLS; c++)
+        put(y, addrw + c * cellw, cellw - 1, role_attr[TR_BOLD],
+            view_matrix_col_name((enum view_matrix_col)c));
+    y++;
+
+    size_t cap = m.n * 2 + m.notes.n + 4, n = 0;
+    struct matrix_line *lines = xcalloc(cap, sizeof *lines);
+    for (size_t i = 0; i < m.n; i++) {
+        if (i == 0 || m.rows[i].host != m.rows[i - 1].host)
+            lines[n++] = (struct matrix_line){.text = m.rows[i].host->host, .role = TR_BOLD, .indent = 1};
+        lines[n++] = (struct matrix_line){.row = &m.rows[i]};
+    }
+    lines[n++] = (struct matrix_line){.text = ""};
+    for (size_t i = 0; i < m.notes.n; i++)
+        lines[n++] = (struct matrix_line){.text = m.notes.v[i].text, .role = m.notes.v[i].role,
+                                          .indent = m.notes.v[i].indent + 1};
+    lines[n++] = (struct matrix_line){.text = m.n ? "n/a = not applicable (an earlier stage failed or "
+                                               "was skipped): not a failure of that stage"
+                                           : "no MX address yet",
+                                      .role = TR_DIM, .indent = 1};
+    if (t->view_scroll > (int)n - h)
+        t->view_scroll = (int)n - h;
+    if (t->view_scroll < 0)
+        t->view_scroll = 0;
+    for (int i = 0; i < h && t->view_scroll + i < (int)n; i++) {
+        const struct matrix_line *ml = &lines[t->view_scroll + i];
+        if (!ml->row) {
+            putr(y + i, ml->indent, COLS - ml->indent, ml->role, ml->text);
+            continue;
+        }
+        char label[320];
+        snprintf(label, sizeof label, "%s%s", ml->row->addr ? ml->row->addr->address : "(no address)",
+                 ml->row->cert_differs ? (t->utf8 ? " ≠" : " <>") : "");
+        put(y + i, 3, addrw - 4, ml->row->cert_differs ? role_attr[TR_MARK] : A_NORMAL, label);
+        for (int c = 0; c < VM_NCOLS; c++)
+            draw_cell(t, y + i, addrw + c * cellw, cellw, &ml->row->cell[c]);
+    }
+    free(lines);
+    view_matrix_free(&m);
+}
+
+static void draw_text_view(struct tui *t, const char *title, const struct tui_lines *lines)
+{
+    struct tui_layout *L = &t->lay;
+    struct tui_lines wrapped = {0};
+    tui_lines_wrap(lines, COLS - 2, &wrapped);
+    int total = (int)wrapped.n;
+    tui_lines_clear(&wrapped);
+    draw_lines(lines, L->list_y, 1, COLS - 2, L->list_h, &t->view_scroll);
+    pane_title(t, L->body_y, 0, COLS, true, title, t->view_scroll, total, L->list_h);
+}
+
+static void draw_picker(struct tui *t)
+{
+    struct tui_layout *L = &t->lay;
+    pane_title(t, L->body_y, 0, COLS, true, " Choose a scenario (Enter starts it, q quits)", 0, 0, 0);
+    int h = L->list_h;
+    if (t->pick_sel < L->pick_top)
+        L->pick_top = t->pick_sel;
+    if (h > 0 && t->pick_sel >= L->pick_top + (size_t)h)
+        L->pick_top = t->pick_sel - (size_t)h + 1;
+    int namew = 0;
+    for (size_t i = 0; i < t->c->nchoices; i++) {
+        int w = tui_text_width(t->c->choices[i].name);
+        if (w > namew)
+            namew = w;
+    }
+    if (namew > COLS / 3)
+        namew = COLS / 3;
+    for (int i = 0; i < h && L->pick_top + (size_t)i < t->c->nchoices; i++) {
+        size_t k = L->pick_top + (size_t)i;
+        const struct tui_choice *ch = &t->c->choices[k];
+        attr_t a = k == t->pick_sel ? role_attr[TR_SELECTED] : A_NORMAL;
+        fill(L->list_y + i, 0, COLS, a);
+        put(L->list_y + i, 2, namew, a | A_BOLD, ch->name);
+        put(L->list_y + i, namew + 4, COLS - namew - 4, a, ch->summary ? ch->summary : "");
+    }
+}
+
+static void layout(struct tui *t)
+{
+    struct tui_layout *L = &t->lay;
+    L->too_small = COLS < MIN_COLS || LINES < MIN_LINES;
+    L->one_pane = COLS < TWO_PANE_COLS;
+    L->body_y = 1;
+    L->body_h = LINES - 2;
+    L->list_y = 2;
+    L->list_h = LINES - 3;
+}
+
+void tui_draw(struct tui *t)
+{
+    erase();
+    curs_set(0);
+    layout(t);
+    if (t->lay.too_small) {
+        char buf[80];
+        snprintf(buf, sizeof buf, "terminal too small (%dx%d, need %dx%d)", COLS, LINES, MIN_COLS, MIN_LINES);
+        put(0, 0, COLS, A_BOLD, buf);
+        refresh();
+        return;
+    }
+    tui_refresh_model(t);
+    draw_header(t);
+    enum tui_view top = tui_top(t);
+    if (top == TV_PICKER) {
+        draw_picker(t);
+    } else if (top == TV_MAIN || top == TV_CERT) {
+        draw_main(t, top);
+    } else if (top == TV_MATRIX) {
+        draw_matrix(t);
+    } else if (top == TV_HELP) {
+        struct tui_lines l = {0};
+        tui_keys_help(&l);
+        draw_text_view(t, " Help", &l);
+        tui_lines_clear(&l);
+    } else if (top == TV_LEARN) {
+        struct tui_lines l = {0};
+        tui_learn_load(tui_node_learn_name(t->learn_node), &l);
+        draw_text_view(t, " Learn (Esc closes)", &l);
+        tui_lines_clear(&l);
+    }
+    draw_footer(t);
+    if (t->prompt == TP_DOMAIN)
+        curs_set(1);
+    refresh();
+}

@@ -1,0 +1,23 @@
+/* tui_export - the TUI's e key: write the report as JSON, Markdown (for tickets) or text.
+ *
+ * Contract: JSON and text come from the shared writers (report_json_write,
+ * report_text_write) so every face says the same; Markdown is written here. Files are created
+ * new (never overwritten) as DIR/mxray-DOMAIN-YYYYmmdd-HHMMSS.EXT. */
+#ifndef MXRAY_TUI_EXPORT_H
+#define MXRAY_TUI_EXPORT_H
+#include <stdio.h>
+#include <stddef.h>
+#include <time.h>
+#include "report.h"
+
+enum tui_export_fmt { TX_JSON, TX_MARKDOWN, TX_TEXT };
+
+/* tui_export - write r in fmt under dir (NULL = "."); path receives the file written.
+ * Returns 0, or -1 with the reason in err. */
+int tui_export(const struct report *r, enum tui_export_fmt fmt, const char *dir, time_t now,
+               char *path, size_t pathlen, char *err, size_t errlen);
+/* tui_export_markdown - a ticket-ready summary: verdict, steps, problems with fixes, a matrix
+ * of MX addresses and the evidence that matters (records, policy, failing transcripts). */
+void tui_export_markdown(FILE *f, const struct report *r, time_t now);
+
+#endif

@@ -1,0 +1,319 @@
+/* tui_model - builds the walk-through tree rows from a report (see tui_model.h).
+ *
+ * The report keeps one step per address; the SMTP and TLS rows below an address derive their
+ * states from the probe result, its live stage and the problems filed against the address, so
+ * "not reached" (n/a) never looks like "failed". */
+#include "tui_model.h"
+#include "limits.h"
+#include "tui_text.h"
+#include "xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct tui_row *add_row(struct tui_model *m, int depth, enum tui_node node,
+                               enum step_state st, int64_t ms)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 32;
+        m->rows = xreallocarray(m->rows, m->cap, sizeof *m->rows);
+    }
+    struct tui_row *row = &m->rows[m->n++];
+    memset(row, 0, sizeof *row);
+    row->depth = depth;
+    row->node = node;
+    row->state = st;
+    row->ms = ms;
+    return row;
+}
+
+void tui_model_free(struct tui_model *m)
+{
+    free(m->rows);
+    m->rows = NULL;
+    m->n = m->cap = 0;
+}
+
+long tui_model_find(const struct tui_model *m, const char *key)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->rows[i].key, key) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* subject_is_addr - the engine files address problems under "host [address]". */
+static bool subject_is_addr(const char *subject, const struct mx_host *h, const struct mx_addr *a)
+{
+    if (!subject || !a->address)
+        return false;
+    if (strcmp(subject, a->address) == 0)
+        return true;
+    size_t hl = strlen(h->host);
+    if (strncmp(subject, h->host, hl) != 0)
+        return false;
+    const char *rest = subject + hl;
+    while (*rest == ' ')
+        rest++;
+    size_t al = strlen(a->address);
+    return rest[0] == '[' && strncmp(rest + 1, a->address, al) == 0 && rest[1 + al] == ']';
+}
+
+bool tui_problem_matches(const struct report *r, const struct problem *p, const struct tui_row *row)
+{
+    (void)r;
+    switch (row->node) {
+    case TN_STS: return p->step == STEP_STS_RECORD;
+    case TN_POLICY: return p->step == STEP_POLICY;
+    case TN_TLSRPT: return p->step == STEP_TLSRPT;
+    /* the MX step files its per-host mismatch under the host name; the rest is the domain's */
+    case TN_MX: return p->step == STEP_MX && p->id != PROB_MX_POLICY_MISMATCH;
+    case TN_HOST:
+        return (p->step == STEP_MX_HOST || (p->step == STEP_MX && p->id == PROB_MX_POLICY_MISMATCH)) &&
+               p->subject && strcmp(p->subject, row->host->host) == 0;
+    case TN_ADDR:
+        return (p->step == STEP_SMTP || p->step == STEP_TLS) &&
+               subject_is_addr(p->subject, row->host, row->addr);
+    case TN_SMTP:
+        return p->step == STEP_SMTP && subject_is_addr(p->subject, row->host, row->addr);
+    case TN_TLS:
+        return p->step == STEP_TLS && subject_is_addr(p->subject, row->host, row->addr);
+    case TN_CERT: return false; /* the TLS row carries the problems of its chain */
+    }
+    return false;
+}
+
+int tui_row_worst(const struct report *r, const struct tui_row *row)
+{
+    int worst = -1;
+    for (size_t i = 0; i < r->problems.n; i++) {
+        const struct problem *p = &r->problems.items[i];
+        if ((int)p->severity > worst && tui_problem_matches(r, p, row))
+            worst = (int)p->severity;
+    }
+    return worst;
+}
+
+static int worst_for(const struct report *r, enum tui_node node, const struct mx_host *h,
+                     const struct mx_addr *a)
+{
+    struct tui_row row = {.node = node, .host = h, .addr = a};
+    return tui_row_worst(r, &row);
+}
+
+static enum step_state from_worst(int worst, enum step_state otherwise)
+{
+    if (worst == SEV_ERROR)
+        return ST_FAIL;
+    if (worst == SEV_WARNING)
+        return ST_WARN;
+    return otherwise;
+}
+
+enum step_state tui_smtp_state(const struct report *r, const struct mx_host *h,
+                               const struct mx_addr *a)
+{
+    const struct smtp_result *s = a->smtp;
+    if (!s) {
+        if (a->step.state == ST_RUNNING)
+            return a->live_stage <= SMTP_ST_STARTTLS ? ST_RUNNING : ST_PASS;
+        return a->step.state == ST_WAITING ? ST_WAITING : ST_NA;
+    }
+    int worst = worst_for(r, TN_SMTP, h, a);
+    if (s->fail != SMTP_FAIL_NONE && s->fail != SMTP_FAIL_HANDSHAKE)
+        return worst == SEV_WARNING ? ST_WARN : ST_FAIL;
+    return from_worst(worst, ST_PASS);
+}
+
+enum step_state tui_tls_state(const struct report *r, const struct mx_host *h,
+                              const struct mx_addr *a)
+{
+    const struct smtp_result *s = a->smtp;
+    if (!s) {
+        if (a->step.state == ST_RUNNING)
+            return a->live_stage >= SMTP_ST_HANDSHAKE ? ST_RUNNING : ST_WAITING;
+        return a->step.state == ST_WAITING ? ST_WAITING : ST_NA;
+    }
+    if (s->fail != SMTP_FAIL_NONE && s->fail != SMTP_FAIL_HANDSHAKE)
+        return ST_NA; /* STARTTLS never succeeded: there was no TLS to judge */
+    if (s->fail == SMTP_FAIL_HANDSHAKE)
+        return ST_FAIL;
+    if (!s->tls.present)
+        return ST_NA;
+    return from_worst(worst_for(r, TN_TLS, h, a), s->tls.handshake_ok ? ST_PASS : ST_FAIL);
+}
+
+enum step_state tui_cert_state(const struct tls_info *tls, const struct cert_info *c, time_t now,
+                               const char **why)
+{
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    for (size_t i = 0; tls && i < tls->nerrors; i++) {
+        if (tls->errors[i].depth == c->depth) {
+            *why = tls->errors[i].text ? tls->errors[i].text : "verification error";
+            return ST_FAIL;
+        }
+    }
+    if (c->not_after && now > c->not_after) {
+        *why = "expired";
+        return ST_FAIL;
+    }
+    if (c->not_before && now < c->not_before) {
+        *why = "not yet valid";
+        return ST_FAIL;
+    }
+    if (c->depth == 0 && tls && tls->handshake_ok && !tls->hostname_match) {
+        *why = "no SAN matches the MX host name";
+        return ST_FAIL;
+    }
+    if (c->not_after && cert_days_left(c, now) < MX_EXPIRING_DAYS) {
+        *why = "expires soon";
+        return ST_WARN;
+    }
+    *why = "ok";
+    return ST_PASS;
+}
+
+const struct cert_info *tui_addr_leaf(const struct mx_addr *a)
+{
+    if (!a || !a->smtp || !a->smtp->tls.present || a->smtp->tls.nchain == 0)
+        return NULL;
+    return &a->smtp->tls.chain[0];
+}
+
+bool tui_host_certs_differ(const struct mx_host *h)
+{
+    const char *first = NULL;
+    for (size_t i = 0; i < h->naddrs; i++) {
+        const struct cert_info *leaf = tui_addr_leaf(h->addrs[i]);
+        if (!leaf || !leaf->sha256)
+            continue;
+        if (!first)
+            first = leaf->sha256;
+        else if (strcmp(first, leaf->sha256) != 0)
+            return true;
+    }
+    return false;
+}
+
+enum step_kind tui_node_step(enum tui_node n)
+{
+    switch (n) {
+    case TN_STS: return STEP_STS_RECORD;
+    case TN_POLICY: return STEP_POLICY;
+    case TN_MX: return STEP_MX;
+    case TN_HOST: return STEP_MX_HOST;
+    case TN_ADDR: return STEP_SMTP;
+    case TN_SMTP: return STEP_SMTP;
+    case TN_TLS: return STEP_TLS;
+    case TN_CERT: return STEP_TLS;
+    case TN_TLSRPT: return STEP_TLSRPT;
+    }
+    return STEP_MX;
+}
+
+const char *tui_node_learn_name(enum tui_node n)
+{
+    if (n == TN_CERT)
+        return "cert";
+    return step_kind_name(tui_node_step(n));
+}
+
+static void add_addr(struct tui_model *m, const struct report *r, const struct mx_host *h,
+                     const struct mx_addr *a, int64_t now_ms, time_t now)
+{
+    struct tui_row *row = add_row(m, 2, TN_ADDR, a->step.state, tui_step_ms(&a->step, now_ms));
+    row->host = h;
+    row->addr = a;
+    if (a->port && a->port != 25)
+        snprintf(row->label, sizeof row->label, "%s port %d", a->address, a->port);
+    else
+        snprintf(row->label, sizeof row->label, "%s", a->address);
+    snprintf(row->key, sizeof row->key, "addr:%s|%s", h->host, a->address);
+
+    const struct smtp_result *s = a->smtp;
+    int64_t smtp_ms = -1, tls_ms = -1;
+    if (s) {
+        smtp_ms = 0;
+        for (int st = SMTP_ST_CONNECT; st <= SMTP_ST_STARTTLS; st++)
+            if (s->stage_ms[st] > 0)
+                smtp_ms += s->stage_ms[st];
+        tls_ms = s->stage_ms[SMTP_ST_HANDSHAKE];
+    }
+    row = add_row(m, 3, TN_SMTP, tui_smtp_state(r, h, a), smtp_ms);
+    row->host = h;
+    row->addr = a;
+    snprintf(row->label, sizeof row->label, "SMTP connect, EHLO, STARTTLS");
+    snprintf(row->key, sizeof row->key, "smtp:%s|%s", h->host, a->address);
+
+    const struct tls_info *tls = s && s->tls.present ? &s->tls : NULL;
+    row = add_row(m, 3, TN_TLS, tui_tls_state(r, h, a), tls_ms);
+    row->host = h;
+    row->addr = a;
+    if (tls && tls->version)
+        snprintf(row->label, sizeof row->label, "TLS %s, chain of %zu", tls->version, tls->nchain);
+    else
+        snprintf(row->label, sizeof row->label, "TLS handshake and certificate");
+    snprintf(row->key, sizeof row->key, "tls:%s|%s", h->host, a->address);
+
+    for (size_t i = 0; tls && i < tls->nchain; i++) {
+        const struct cert_info *c = &tls->chain[i];
+        row = add_row(m, 4, TN_CERT, tui_cert_state(tls, c, now, NULL), -1);
+        row->host = h;
+        row->addr = a;
+        row->cert = c;
+        row->cert_index = i;
+        const char *name = c->common_name ? c->common_name : c->subject;
+        snprintf(row->label, sizeof row->label, "#%zu %s%s", i, name ? name : "(no subject)",
+                 i == 0 ? " (leaf)" : c->self_signed ? " (root)" : "");
+        snprintf(row->key, sizeof row->key, "cert:%s|%s|%zu", h->host, a->address, i);
+    }
+}
+
+static void add_host(struct tui_model *m, const struct report *r, const struct mx_host *h,
+                     int64_t now_ms, time_t now)
+{
+    struct tui_row *row = add_row(m, 1, TN_HOST, h->step.state, tui_step_ms(&h->step, now_ms));
+    row->host = h;
+    row->mark = tui_host_certs_differ(h);
+    if (h->preference < 0)
+        snprintf(row->label, sizeof row->label, "%s (implicit MX)", h->host);
+    else
+        snprintf(row->label, sizeof row->label, "%s pref %d", h->host, h->preference);
+    snprintf(row->key, sizeof row->key, "host:%s", h->host);
+    for (size_t i = 0; i < h->naddrs; i++)
+        add_addr(m, r, h, h->addrs[i], now_ms, now);
+}
+
+void tui_model_build(struct tui_model *m, const struct report *r, int64_t now_ms, time_t now)
+{
+    m->n = 0;
+    struct tui_row *row;
+    row = add_row(m, 0, TN_STS, r->sts.step.state, tui_step_ms(&r->sts.step, now_ms));
+    snprintf(row->label, sizeof row->label, "1 TXT _mta-sts.%s", r->domain);
+    snprintf(row->key, sizeof row->key, "sts");
+
+    row = add_row(m, 0, TN_POLICY, r->policy.step.state, tui_step_ms(&r->policy.step, now_ms));
+    snprintf(row->label, sizeof row->label, "2 Policy https://%s",
+             r->policy.host ? r->policy.host : r->domain);
+    snprintf(row->key, sizeof row->key, "policy");
+
+    row = add_row(m, 0, TN_MX, r->mx.step.state, tui_step_ms(&r->mx.step, now_ms));
+    if (r->mx.null_mx)
+        snprintf(row->label, sizeof row->label, "3 MX records (null MX)");
+    else if (r->mx.implicit)
+        snprintf(row->label, sizeof row->label, "3 MX records (none: implicit MX)");
+    else if (r->mx.nhosts)
+        snprintf(row->label, sizeof row->label, "3 MX records (%zu host%s)", r->mx.nhosts,
+                 r->mx.nhosts == 1 ? "" : "s");
+    else
+        snprintf(row->label, sizeof row->label, "3 MX records");
+    snprintf(row->key, sizeof row->key, "mx");
+    for (size_t i = 0; i < r->mx.nhosts; i++)
+        add_host(m, r, r->mx.hosts[i], now_ms, now);
+
+    row = add_row(m, 0, TN_TLSRPT, r->tlsrpt.step.state, tui_step_ms(&r->tlsrpt.step, now_ms));
+    snprintf(row->label, sizeof row->label, "4 TLS-RPT _smtp._tls.%s", r->domain);
+    snprintf(row->key, sizeof row->key, "tlsrpt");
+}

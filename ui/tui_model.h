@@ -1,0 +1,75 @@
+/* tui_model - the walk-through tree of one report, as flat rows for the left pane.
+ *
+ * Contract: tui_model_build reads a const report and writes rows whose pointers borrow from
+ * it: rebuild after every change, and never keep rows past diag_free. Each row has a stable
+ * key so the cursor can follow a node while the tree grows. Pure: no curses. */
+#ifndef MXRAY_TUI_MODEL_H
+#define MXRAY_TUI_MODEL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <time.h>
+#include "report.h"
+
+enum tui_node {
+    TN_STS,    /* 1 TXT _mta-sts */
+    TN_POLICY, /* 2 HTTPS policy fetch */
+    TN_MX,     /* 3 MX records */
+    TN_HOST,   /* one MX host: address lookup and policy match */
+    TN_ADDR,   /* one address of an MX host: the sender's-eye verdict */
+    TN_SMTP,   /* connect, banner, EHLO, STARTTLS of one address */
+    TN_TLS,    /* handshake and certificate checks of one address */
+    TN_CERT,   /* one certificate of the chain the address sent */
+    TN_TLSRPT  /* 4 TXT _smtp._tls */
+};
+
+struct tui_row {
+    int depth;
+    enum tui_node node;
+    enum step_state state;
+    int64_t ms;                  /* duration, -1 when unknown */
+    char label[200];             /* escaped text from the report */
+    char key[340];               /* stable identity across rebuilds */
+    const struct mx_host *host;  /* TN_HOST and below */
+    const struct mx_addr *addr;  /* TN_ADDR and below */
+    const struct cert_info *cert; /* TN_CERT */
+    size_t cert_index;
+    bool mark;                   /* TN_HOST: its addresses serve different leaf certificates */
+};
+
+struct tui_model {
+    struct tui_row *rows;
+    size_t n, cap;
+};
+
+/* tui_model_build - rows for r (cleared first). now_ms is the time since the diagnosis
+ * started, used for running durations; now is the wall clock used for certificate expiry. */
+void tui_model_build(struct tui_model *m, const struct report *r, int64_t now_ms, time_t now);
+void tui_model_free(struct tui_model *m);
+/* tui_model_find - index of the row with key, or -1. */
+long tui_model_find(const struct tui_model *m, const char *key);
+
+/* tui_problem_matches - does problem p belong to row (see the per-node rules in the .c). */
+bool tui_problem_matches(const struct report *r, const struct problem *p,
+                         const struct tui_row *row);
+/* tui_row_worst - highest severity of the problems of row, or -1. */
+int tui_row_worst(const struct report *r, const struct tui_row *row);
+/* tui_node_step - the step kind a node belongs to (for learn texts); TN_CERT gives STEP_TLS. */
+enum step_kind tui_node_step(enum tui_node n);
+/* tui_node_learn_name - asset name of the learn text: "sts_record", ..., "cert". */
+const char *tui_node_learn_name(enum tui_node n);
+
+/* Derived states of the sub-steps of one address (the report keeps one step per address). */
+enum step_state tui_smtp_state(const struct report *r, const struct mx_host *h,
+                               const struct mx_addr *a);
+enum step_state tui_tls_state(const struct report *r, const struct mx_host *h,
+                              const struct mx_addr *a);
+/* tui_cert_state - state of one certificate of a chain; why receives a short reason. */
+enum step_state tui_cert_state(const struct tls_info *tls, const struct cert_info *c,
+                               time_t now, const char **why);
+/* tui_host_certs_differ - true when two addresses of h sent different leaf certificates. */
+bool tui_host_certs_differ(const struct mx_host *h);
+/* tui_addr_leaf - the leaf certificate an address sent, or NULL. */
+const struct cert_info *tui_addr_leaf(const struct mx_addr *a);
+
+#endif

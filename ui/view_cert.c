@@ -1,0 +1,190 @@
+/* view_cert - certificate lines and PEM export (see view_cert.h).
+ *
+ * Dates are shown as given (UTC, ISO 8601) plus a relative "in N days" / "expired N days ago"
+ * computed from the caller's clock, so tests can pin the time. */
+#include "view_cert.h"
+#include "tui_model.h"
+#include "limits.h"
+#include "xalloc.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ADD(...) tui_lines_add(out, __VA_ARGS__)
+#define S(x) ((x) ? (x) : "-")
+
+void view_cert_validity(char *buf, size_t n, const char *when, time_t t, time_t now)
+{
+    if (!t) {
+        snprintf(buf, n, "%s", S(when));
+        return;
+    }
+    long long diff = (long long)t - (long long)now;
+    long long days = (diff >= 0 ? diff : -diff) / 86400;
+    if (diff >= 0)
+        snprintf(buf, n, "%s (in %lld day%s)", S(when), days, days == 1 ? "" : "s");
+    else
+        snprintf(buf, n, "%s (%lld day%s ago)", S(when), days, days == 1 ? "" : "s");
+}
+
+static void add_list(struct tui_lines *out, const char *title, char *const *v, size_t n)
+{
+    if (n == 0) {
+        ADD(TR_DIM, 2, "%s: none", title);
+        return;
+    }
+    ADD(TR_NORMAL, 2, "%s:", title);
+    for (size_t i = 0; i < n; i++)
+        ADD(TR_NORMAL, 4, "%s", S(v[i]));
+}
+
+static void add_validity(struct tui_lines *out, const struct view_ctx *v, const struct cert_info *c)
+{
+    char b[160];
+    view_cert_validity(b, sizeof b, c->not_before_str, c->not_before, v->now);
+    ADD(c->not_before && v->now < c->not_before ? TR_FAIL : TR_NORMAL, 2, "not before: %s", b);
+    view_cert_validity(b, sizeof b, c->not_after_str, c->not_after, v->now);
+    bool expired = c->not_after && v->now > c->not_after;
+    if (expired) {
+        long long days = ((long long)v->now - (long long)c->not_after) / 86400;
+        ADD(TR_FAIL, 2, "not after:  %s - expired %lld day%s ago", S(c->not_after_str), days,
+            days == 1 ? "" : "s");
+    } else {
+        ADD(c->not_after && cert_days_left(c, v->now) < MX_EXPIRING_DAYS ? TR_WARN : TR_NORMAL, 2,
+            "not after:  %s", b);
+    }
+}
+
+static void add_sans(struct tui_lines *out, const struct cert_info *c)
+{
+    size_t kept = c->nsan_dns + c->nsan_ip;
+    ADD(TR_NORMAL, 2, "subjectAltName (%zu DNS, %zu IP%s):", c->nsan_dns, c->nsan_ip,
+        c->nsan_total > kept ? ", more not kept" : "");
+    for (size_t i = 0; i < c->nsan_dns; i++)
+        ADD(TR_BOLD, 4, "DNS:%s", S(c->san_dns[i]));
+    for (size_t i = 0; i < c->nsan_ip; i++)
+        ADD(TR_BOLD, 4, "IP:%s", S(c->san_ip[i]));
+    if (kept == 0)
+        ADD(TR_WARN, 4, "none: RFC 8461 4.2 needs a DNS-ID, the CN is never used");
+}
+
+void view_cert_summary(struct tui_lines *out, const struct view_ctx *v, const struct cert_info *c)
+{
+    ADD(TR_NORMAL, 2, "subject: %s", S(c->subject));
+    add_sans(out, c);
+    ADD(TR_NORMAL, 2, "issuer:  %s", S(c->issuer));
+    add_validity(out, v, c);
+    ADD(TR_DIM, 2, "SHA-256: %s", S(c->sha256));
+}
+
+void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
+                     const struct cert_info *c, bool show_pem)
+{
+    const char *why = NULL;
+    enum step_state st = tui_cert_state(tls, c, v->now, &why);
+    ADD(TR_TITLE, 0, "Certificate #%d%s", c->depth, c->depth == 0 ? " (leaf)" : "");
+    ADD(tui_state_role(st), 0, "%s %s: %s", tui_state_symbol(st, v->utf8, 0), tui_state_word(st), S(why));
+    ADD(TR_NORMAL, 0, "%s", "");
+    view_cert_summary(out, v, c);
+    ADD(TR_NORMAL, 2, "common name: %s (shown only, never used to match)", S(c->common_name));
+    ADD(TR_NORMAL, 2, "serial: %s   version: %d", S(c->serial), c->version);
+    ADD(TR_NORMAL, 2, "key: %s   signature: %s", S(c->key), S(c->signature));
+    ADD(TR_NORMAL, 2, "SHA-1: %s", S(c->sha1));
+    ADD(TR_NORMAL, 2, "SPKI SHA-256: %s", S(c->spki_sha256));
+    if (c->path_len >= 0)
+        ADD(TR_NORMAL, 2, "basic constraints: CA:%s, pathlen:%d", c->is_ca ? "TRUE" : "FALSE", c->path_len);
+    else
+        ADD(TR_NORMAL, 2, "basic constraints: CA:%s", c->is_ca ? "TRUE" : "FALSE");
+    ADD(TR_NORMAL, 2, "self-signed: %s", c->self_signed ? "yes" : "no");
+    ADD(TR_NORMAL, 2, "key usage: %s", S(c->key_usage));
+    ADD(TR_NORMAL, 2, "extended key usage: %s", S(c->ext_key_usage));
+    add_list(out, "OCSP", c->ocsp, c->nocsp);
+    add_list(out, "CA issuers", c->ca_issuers, c->nca_issuers);
+    add_list(out, "CRL distribution points", c->crl, c->ncrl);
+    if (c->sct_count >= 0)
+        ADD(TR_NORMAL, 2, "embedded SCTs (certificate transparency): %d", c->sct_count);
+    else
+        ADD(TR_DIM, 2, "embedded SCTs: unknown");
+    ADD(TR_DIM, 2, "DER: %zu bytes", c->der_len);
+    ADD(TR_NORMAL, 0, "%s", "");
+    if (show_pem && c->pem) {
+        ADD(TR_TITLE, 0, "PEM (p hides)");
+        const char *s = c->pem;
+        while (*s) {
+            size_t len = strcspn(s, "\n");
+            char *line = xstrndup(s, len);
+            tui_lines_addn(out, TR_NORMAL, 0, line);
+            free(line);
+            s += len;
+            if (*s == '\n')
+                s++;
+        }
+    } else {
+        ADD(TR_KEY, 0, "p shows the PEM, w saves PEM and fingerprints to a file, [ ] other certificates");
+    }
+}
+
+void view_cert_chain(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
+                     int indent)
+{
+    for (size_t i = 0; i < tls->nchain; i++) {
+        const struct cert_info *c = &tls->chain[i];
+        const char *why = NULL;
+        enum step_state st = tui_cert_state(tls, c, v->now, &why);
+        char b[160];
+        view_cert_validity(b, sizeof b, c->not_after_str, c->not_after, v->now);
+        ADD(tui_state_role(st), indent, "%s #%zu %s - %s", tui_state_symbol(st, v->utf8, 0), i,
+            S(c->subject), S(why));
+        ADD(TR_DIM, indent + 4, "issuer %s, until %s", S(c->issuer), b);
+    }
+}
+
+void view_cert_file_name(char *buf, size_t n, const char *host, const char *addr, size_t index)
+{
+    char *raw = xasprintf("mxray-cert-%s-%s-%zu.pem", S(host), S(addr), index);
+    size_t k = 0;
+    for (size_t i = 0; raw[i] && k + 1 < n; i++) {
+        char ch = raw[i];
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  ch == '.' || ch == '-' || ch == '_';
+        buf[k++] = ok ? ch : '_';
+    }
+    if (n)
+        buf[k] = '\0';
+    free(raw);
+}
+
+int view_cert_write(const char *dir, const char *name, const struct cert_info *c, char *path,
+                    size_t pathlen, char *err, size_t errlen)
+{
+    if (!c->pem) {
+        snprintf(err, errlen, "no PEM for this certificate");
+        return -1;
+    }
+    snprintf(path, pathlen, "%s/%s", dir ? dir : ".", name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    /* Text before BEGIN is ignored by PEM readers (openssl x509 -in FILE). */
+    fprintf(f, "subject: %s\nissuer: %s\nSHA-256 fingerprint: %s\nSHA-1 fingerprint: %s\n"
+               "SPKI SHA-256: %s\n%s", S(c->subject), S(c->issuer), S(c->sha256), S(c->sha1),
+            S(c->spki_sha256), c->pem);
+    if (c->pem[0] && c->pem[strlen(c->pem) - 1] != '\n')
+        fputc('\n', f);
+    if (fclose(f) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
