@@ -35,6 +35,7 @@ LAB_WAIT_TENTHS="${LAB_WAIT_TENTHS:-150}"   # bounded wait per server, in 0.1 s 
 
 LAB_NS=""
 LAB_DIR=""
+LAB_POSTFIX_PID=""
 LAB_CA=""
 LAB_SCENARIOS=()
 LAB_ZONE=""
@@ -58,20 +59,11 @@ lab__fail_server() {
     return 1
 }
 
-# lab__fqdn - the absolute name of OWNER inside scenario NAME (owner "@" is the domain).
-lab__fqdn() {
-    local name="$1" owner="$2"
-    if [ "$owner" = "@" ]; then
-        printf '%s.%s' "$name" "$LAB_TLD"
-    else
-        printf '%s.%s.%s' "$owner" "$name" "$LAB_TLD"
-    fi
-}
-
 # lab__dns_line - add one scenario dns line to the zone, mapping @tokens to lab addresses.
 lab__dns_line() {
     local name="$1" owner="$2" type="$3" rdata="$4" kind addr fqdn
-    fqdn="$(lab__fqdn "$name" "$owner")"
+    fqdn="$owner.$name.$LAB_TLD"
+    [ "$owner" = "@" ] && fqdn="$name.$LAB_TLD"
     case "$rdata" in
         @web) rdata="$LAB_WEB_ADDR"
               LAB_SANS[web]+=" $fqdn" ;;
@@ -361,12 +353,8 @@ lab__nginx_server() {
 
 # lab__nginx - write nginx's config (one SNI server per policy host) and start it.
 lab__nginx() {
-    local d="$LAB_DIR/nginx" n t servers=""
+    local d="$LAB_DIR/nginx" n t conf="$LAB_DIR/nginx/nginx.conf"
     mkdir -p "$d/tmp" "$LAB_DIR/www"
-    for n in "${LAB_SCENARIOS[@]}"; do
-        [ -n "${LAB_WEB_MODE[$n]:-}" ] || continue
-        servers+="$(lab__nginx_server "$n" "${LAB_WEB_MODE[$n]}")"$'\n' || return 1
-    done
     {
         printf 'daemon on;\nworker_processes 1;\npid %s/nginx.pid;\n' "$d"
         printf 'error_log %s/error.log info;\nevents { worker_connections 128; }\n' "$d"
@@ -377,15 +365,19 @@ lab__nginx() {
         printf '    ssl_protocols TLSv1.2 TLSv1.3;\n    server_tokens off;\n'
         printf '    server {\n        listen %s:443 ssl default_server;\n' "$LAB_WEB_ADDR"
         printf '        ssl_reject_handshake on;\n    }\n'
-        printf '%s' "$servers"
-        printf '}\n'
-    } >"$d/nginx.conf"
+    } >"$conf"
+    for n in "${LAB_SCENARIOS[@]}"; do
+        [ -n "${LAB_WEB_MODE[$n]:-}" ] || continue
+        lab__nginx_server "$n" "${LAB_WEB_MODE[$n]}" >>"$conf" || return 1
+    done
+    printf '}\n' >>"$conf"
     chmod -R a+rX "$LAB_DIR/www"
-    ip netns exec "$LAB_NS" nginx -p "$d" -e "$d/error.log" -c "$d/nginx.conf" >>"$d/error.log" 2>&1 \
+    ip netns exec "$LAB_NS" nginx -p "$d" -e "$d/error.log" -c "$conf" >>"$d/error.log" 2>&1 \
         || lab__fail_server nginx "$d/error.log" "nginx did not start"
 }
 
-# lab__postfix - write a private Postfix instance (one smtpd per MX address) and start it.
+# lab__postfix - write a private Postfix instance (one smtpd per MX address), start it in the
+# background and set LAB_POSTFIX_PID.
 lab__postfix() {
     local d="$LAB_DIR/postfix" ca="$LAB_DIR/ca" kind addr ifaces="" svc q
     mkdir -p "$d/conf" "$d/queue" "$d/data"
@@ -463,8 +455,9 @@ EOF
     install -d -o postfix -g postdrop -m 710 "$d/queue/public"
     install -d -o root -g root -m 755 "$d/queue/pid"
     : >"$d/queue/quick-start"
-    ip netns exec "$LAB_NS" postfix -c "$d/conf" start >>"$d/maillog" 2>&1 \
-        || lab__fail_server postfix "$d/maillog" "postfix did not start"
+    # Started in the background (it takes the longest); lab_up waits for LAB_POSTFIX_PID.
+    ip netns exec "$LAB_NS" postfix -c "$d/conf" start >>"$d/maillog" 2>&1 &
+    LAB_POSTFIX_PID=$!
 }
 
 # lab__listening - true when every ADDR:PORT given is a listening TCP socket in the namespace.
@@ -511,10 +504,12 @@ lab_up() {
     lab__write_zone
     lab__certs || return 1
     lab__netns || return 1
+    lab__postfix || return 1
     lab__nsd || return 1
     lab__unbound || return 1
     lab__nginx || return 1
-    lab__postfix || return 1
+    wait "$LAB_POSTFIX_PID" \
+        || { lab__fail_server postfix "$LAB_DIR/postfix/maillog" "postfix start failed"; return 1; }
     for kind in "${LAB_SMTP_KINDS[@]}"; do smtp_socks+=("${LAB_SMTP_ADDR[$kind]}:25"); done
     lab__wait nsd "$LAB_DIR/nsd/nsd.log" \
         lab__dig_ok "@$LAB_NSD_ADDR" +norec SOA "$LAB_TLD" || return 1

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# check_scenarios.test.sh - `mxray check --json` against real servers, one run per lab scenario.
+#
+# Brings the real-server lab up once (tests/integration/lab: nsd, unbound, nginx, Postfix in a
+# network namespace, throwaway CA) and runs, inside the namespace,
+#   mxray check --json --timeout 5 --ca-file LAB_CA NAME.lab.test
+# for every scenario of lab/scenarios.txt. lab/assert_report.py checks the JSON shape (contract
+# mxray.report.v1), the verdict, the exit status and the problem codes. Prints one line per
+# scenario (PASS/FAIL NAME: details) and "N passed, N failed" last.
+# Usage: bash tests/integration/check_scenarios.test.sh /path/to/mxray
+#   MXRAY_LAB_SCENARIOS="good nullmx"  run only these scenarios
+#   LAB_KEEP=1                         keep the lab directory (reports in results/) afterwards
+# Exit: 0 all passed, 1 a scenario failed or the lab did not come up, 77 skipped (not root, no
+# ip netns, a server missing, or the binary has no working `check --json` yet).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+SCENARIOS="$HERE/lab/scenarios.txt"
+ASSERT="$HERE/lab/assert_report.py"
+PROBLEM_TABLE="$ROOT/src/problem_table.h"
+PER_RUN_LIMIT=120   # seconds; a hung check fails its scenario instead of the whole test
+
+# skip - print why the test cannot run here and exit 77.
+skip() {
+    echo "SKIP check_scenarios: $*"
+    exit 77
+}
+
+# preflight - skip unless the binary can check, we are root and every lab tool is present.
+preflight() {
+    local mxray="$1" help b
+    [ -n "$mxray" ] && [ -x "$mxray" ] || skip "usage: $0 /path/to/mxray (got '${mxray}')"
+    help="$("$mxray" check --help 2>&1)" || skip "'mxray check --help' fails: no check command yet"
+    # The placeholder binary answers anything with its version; wait for the real CLI.
+    grep -q -- '--json' <<<"$help" || skip "'mxray check --help' does not mention --json yet"
+    [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+    command -v ip >/dev/null && ip netns list >/dev/null 2>&1 || skip "ip netns unavailable"
+    for b in nsd unbound nginx postfix dig openssl python3 ss; do
+        command -v "$b" >/dev/null || skip "$b not installed (run scripts/deps.sh test)"
+    done
+}
+
+# run_scenario - check NAME.lab.test with mxray inside the lab and print its PASS/FAIL line.
+run_scenario() {
+    local mxray="$1" name="$2" out err rc msg
+    out="$LAB_DIR/results/$name.json"
+    err="$LAB_DIR/results/$name.stderr"
+    rc=0
+    lab_run timeout "$PER_RUN_LIMIT" "$mxray" check --json --timeout 5 --ca-file "$LAB_CA" \
+        "$name.$LAB_TLD" >"$out" 2>"$err" || rc=$?
+    if [ "$rc" = 124 ]; then
+        echo "FAIL $name: mxray did not finish within $PER_RUN_LIMIT s"
+        return 1
+    fi
+    if msg="$(python3 "$ASSERT" --scenarios "$SCENARIOS" --problem-table "$PROBLEM_TABLE" \
+            --name "$name" --json "$out" --exit "$rc" 2>&1)"; then
+        echo "PASS $name: $msg"
+        return 0
+    fi
+    if [ -s "$err" ]; then
+        msg+=" | stderr: $(head -c 300 "$err" | tr '\n' ' ')"
+    fi
+    echo "FAIL $name: $msg"
+    return 1
+}
+
+# main - bring the lab up once, run every (selected) scenario, print the totals.
+main() {
+    local mxray="${1:-}" name passed=0 failed=0 selected=()
+    [ -n "$mxray" ] && [ -e "$mxray" ] && mxray="$(realpath "$mxray")"
+    preflight "$mxray"
+    # shellcheck source=lab/lab.sh
+    source "$HERE/lab/lab.sh"
+    lab_up "$SCENARIOS" || { echo "FAIL lab: the lab did not come up"; echo "0 passed, 1 failed"; exit 1; }
+    mkdir -p "$LAB_DIR/results"
+    if [ -n "${MXRAY_LAB_SCENARIOS:-}" ]; then
+        read -r -a selected <<<"$MXRAY_LAB_SCENARIOS"
+    else
+        selected=("${LAB_SCENARIOS[@]}")
+    fi
+    for name in "${selected[@]}"; do
+        if run_scenario "$mxray" "$name"; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
+    done
+    echo "$passed passed, $failed failed"
+    [ "$failed" = 0 ]
+}
+
+main "$@"
