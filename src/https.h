@@ -41,6 +41,7 @@ struct https_result {
     char *status_line;       /* escaped, e.g. "HTTP/1.1 200 OK" */
     char **headers;          /* escaped "Name: value" lines, at most MX_HTTP_HEADERS_MAX */
     size_t nheaders;
+    bool headers_truncated;  /* more than MX_HTTP_HEADERS_MAX lines came; the rest dropped */
     char *content_type;      /* escaped, or NULL */
     char *location;          /* escaped Location header, or NULL */
     unsigned char *body;     /* raw bytes, NUL-terminated for convenience, at most max_body */
