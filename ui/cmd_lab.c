@@ -1,0 +1,197 @@
+/* cmd_lab - serve the built-in lab in the foreground (contract in cmd_lab.h).
+ *
+ * The lab runs on this process's own poll loop; signal handlers only set a flag, which the
+ * loop checks at least once a second. Everything printed comes from the lab's accessors, so
+ * the commands shown are exactly what reaches it. */
+#include "cmd_lab.h"
+#include "lab/lab.h"
+#include "loop.h"
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: mxray lab [--env] [SCENARIO...]\n"
+          "       mxray lab --list\n"
+          "Serve the built-in MTA-STS teaching lab on 127.0.0.1 until Ctrl-C.\n"
+          "  --env    print MXRAY_LAB_*=VALUE lines for scripts instead of the guide\n"
+          "  --list   list the scenarios and exit\n"
+          "With no SCENARIO every scenario is served.\n",
+          f);
+}
+
+int cmd_demo_list(void)
+{
+    const char *dir = lab_asset_dir();
+    struct lab_scenario_info *v;
+    size_t n = dir ? lab_scenarios(dir, &v) : 0;
+    if (!n) {
+        fprintf(stderr, "mxray: no lab scenarios found (set MXRAY_ASSETS to the assets "
+                        "directory)\n");
+        return 69;
+    }
+    printf("%-24s %-8s %s\n", "SCENARIO", "EXPECT", "SUMMARY");
+    for (size_t i = 0; i < n; i++)
+        printf("%-24s %-8s %s\n", v[i].name, v[i].verdict, v[i].summary);
+    printf("\nmxray demo SCENARIO opens one in the TUI; mxray lab SCENARIO serves it for other "
+           "tools.\n");
+    lab_scenarios_free(v, n);
+    return 0;
+}
+
+/* first_mapping - the first connect-to mapping of scenario i for port (":443:" or ":25:"). */
+static const char *first_mapping(const struct lab *lab, size_t i, const char *port)
+{
+    const char *const *m;
+    size_t n = lab_scenario_connect_to(lab, i, &m);
+    for (size_t j = 0; j < n; j++)
+        if (strstr(m[j], port))
+            return m[j];
+    return NULL;
+}
+
+/* host_of - the HOST part of a mapping, into buf. */
+static const char *host_of(const char *mapping, char *buf, size_t len)
+{
+    const char *colon = strchr(mapping, ':');
+    snprintf(buf, len, "%.*s", colon ? (int)(colon - mapping) : 0, mapping);
+    return buf;
+}
+
+static void print_commands(const struct lab *lab, size_t i)
+{
+    const char *dom = lab_scenario_domain(lab, i);
+    const char *const *m;
+    size_t n = lab_scenario_connect_to(lab, i, &m);
+    printf("\n%s (%s):\n  mxray check --resolver %s --ca-file %s", lab_scenario_name(lab, i),
+           dom, lab_resolver(lab), lab_ca_file(lab));
+    for (size_t j = 0; j < n; j++)
+        printf(" \\\n      --connect-to %s", m[j]);
+    printf(" \\\n      %s\n", dom);
+    printf("  dig @127.0.0.1 -p %d +norecurse TXT _mta-sts.%s\n", lab_dns_port(lab), dom);
+    printf("  dig @127.0.0.1 -p %d +norecurse MX %s\n", lab_dns_port(lab), dom);
+    char host[300];
+    const char *pol = first_mapping(lab, i, ":443:");
+    if (pol)
+        printf("  curl -sS -i --cacert %s --connect-to %s https://%s/.well-known/mta-sts.txt\n",
+               lab_ca_file(lab), pol, host_of(pol, host, sizeof host));
+    const char *mx = first_mapping(lab, i, ":25:");
+    if (mx) {
+        host_of(mx, host, sizeof host);
+        printf("  openssl s_client -starttls smtp -connect 127.0.0.1:%d -servername %s -CAfile %s "
+               "-verify_hostname %s -brief\n",
+               lab_smtp_port(lab, host), host, lab_ca_file(lab), host);
+    }
+}
+
+static void print_guide(const struct lab *lab)
+{
+    const char *const *m;
+    size_t n = lab_connect_to(lab, &m), ns = lab_nscenarios(lab);
+    printf("mxray lab: %zu scenario%s served on 127.0.0.1 (Ctrl-C stops it and removes %s)\n\n",
+           ns, ns == 1 ? "" : "s", lab_dir(lab));
+    printf("  resolver    %s  (UDP and TCP, authoritative for %s)\n", lab_resolver(lab),
+           LAB_ZONE);
+    printf("  CA file     %s\n", lab_ca_file(lab));
+    printf("  HTTPS       127.0.0.1:%d  (every policy host; SNI picks the certificate)\n",
+           lab_https_port(lab));
+    printf("  connect-to  HOST:PORT:ADDR:PORT, for mxray --connect-to and curl --connect-to:\n");
+    for (size_t j = 0; j < n; j++)
+        printf("    %s\n", m[j]);
+    printf("\nScenarios (domain = NAME.%s):\n", LAB_ZONE);
+    for (size_t i = 0; i < ns; i++)
+        printf("  %s\n", lab_scenario_name(lab, i));
+    printf("\nTry it:\n");
+    for (size_t i = 0; i < ns && i < 3; i++)
+        print_commands(lab, i);
+    if (ns > 3)
+        printf("\n(mxray lab SCENARIO prints these commands for that scenario.)\n");
+    fflush(stdout);
+}
+
+static void print_env(const struct lab *lab)
+{
+    const char *const *m;
+    size_t n = lab_connect_to(lab, &m);
+    printf("MXRAY_LAB_RESOLVER=%s\nMXRAY_LAB_DNS_PORT=%d\nMXRAY_LAB_HTTPS_PORT=%d\n",
+           lab_resolver(lab), lab_dns_port(lab), lab_https_port(lab));
+    printf("MXRAY_LAB_CA=%s\nMXRAY_LAB_DIR=%s\n", lab_ca_file(lab), lab_dir(lab));
+    for (size_t j = 0; j < n; j++)
+        printf("MXRAY_LAB_CONNECT_TO=%s\n", m[j]);
+    for (size_t i = 0; i < lab_nscenarios(lab); i++) {
+        size_t k = lab_scenario_connect_to(lab, i, &m);
+        printf("MXRAY_LAB_SCENARIO=%s %s ", lab_scenario_name(lab, i),
+               lab_scenario_domain(lab, i));
+        for (size_t j = 0; j < k; j++)
+            printf("%s%s", j ? "," : "", m[j]);
+        printf("\n");
+    }
+    printf("MXRAY_LAB_READY=1\n");
+    fflush(stdout);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: poll returns EINTR at once */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+int cmd_lab(int argc, char **argv)
+{
+    bool env = false;
+    int first = 1;
+    for (; first < argc && argv[first][0] == '-'; first++) {
+        if (!strcmp(argv[first], "--env")) {
+            env = true;
+        } else if (!strcmp(argv[first], "--list")) {
+            return cmd_demo_list();
+        } else if (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "mxray lab: unknown option %.40s\n", argv[first]);
+            usage(stderr);
+            return 64;
+        }
+    }
+    const char *dir = lab_asset_dir();
+    if (!dir) {
+        fprintf(stderr, "mxray lab: no scenario directory (set MXRAY_ASSETS)\n");
+        return 69;
+    }
+    struct loop *l = loop_new();
+    char err[512];
+    struct lab *lab = lab_start(l, dir, (const char *const *)argv + first, (size_t)(argc - first),
+                                err, sizeof err);
+    if (!lab) {
+        fprintf(stderr, "mxray lab: %s\n", err);
+        loop_free(l);
+        return 69;
+    }
+    install_signals();
+    if (env)
+        print_env(lab);
+    else
+        print_guide(lab);
+    while (!stop_signal)
+        if (loop_run_once(l, 1000) < 0)
+            break;
+    lab_stop(lab);
+    loop_free(l);
+    if (!env)
+        fprintf(stderr, "\nmxray lab: stopped; temporary files removed\n");
+    return 0;
+}
