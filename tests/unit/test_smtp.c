@@ -150,6 +150,8 @@ struct script {
     const char *after_starttls; /* extra plaintext sent in the same write as the 220 */
     SSL_CTX *tls;              /* server context for the handshake, or NULL */
     bool reset_in_handshake;   /* read the ClientHello, then RST */
+    bool close_in_handshake;   /* read the ClientHello, then FIN */
+    bool silent_in_handshake;  /* read the ClientHello, then say nothing */
     int drip_ms;               /* send the banner one byte at a time with this pause */
     size_t big_ehlo_lines;     /* send this many "250-" lines before ehlo_reply */
     bool big_lines_long;      /* "250-KEYWORD-00001\r\n" instead of "250-X\n" */
@@ -248,6 +250,18 @@ static int script_run(int fd, void *arg)
             return 14;
         fake_reset(fd);
         return 0;
+    }
+    if (s->close_in_handshake || s->silent_in_handshake) {
+        char hello[64];
+        if (recv(fd, hello, sizeof hello, 0) <= 0)
+            return 14;
+        if (s->silent_in_handshake)
+            sleep(FAKE_CHILD_ALARM_S);
+        /* Read all of the ClientHello: closing with unread data would send RST, not FIN. */
+        usleep(100000);
+        while (recv(fd, hello, sizeof hello, MSG_DONTWAIT) > 0)
+            ;
+        return 0; /* the caller closes: FIN */
     }
     return script_tls(fd, s);
 }
@@ -675,13 +689,52 @@ START_TEST(reset_during_handshake)
     ck_assert_int_eq(res->reached, SMTP_ST_HANDSHAKE);
     ck_assert(!res->timed_out);
     ck_assert_msg(strncmp(res->error, "TLS handshake failed: ", 22) == 0, "%s", res->error);
-    ck_assert_msg(strstr(res->error, "reset") || strstr(res->error, "eof") ||
-                  strstr(res->error, "closed"), "%s", res->error);
+    ck_assert_msg(strstr(res->error, "reset"), "%s", res->error);
     ck_assert(res->tls.present);
     ck_assert(!res->tls.handshake_ok);
     assert_clean(res);
     smtp_result_free(res);
     ck_assert_int_eq(fake_smtp_stop(&f), 0);
+}
+END_TEST
+
+START_TEST(close_during_handshake)
+{
+    struct script s = {.banner = "220 mx ESMTP\r\n", .ehlo_reply = EHLO_TLS,
+                       .starttls_reply = "220 ready\r\n", .close_in_handshake = true};
+    struct fake_smtp f;
+    serve(&f, AF_INET, &s);
+    struct smtp_opts o = opts_for(f.addr, f.port, 5000);
+    struct run r;
+    struct smtp_result *res = run_probe(&o, &r);
+    ck_assert_int_eq(res->fail, SMTP_FAIL_HANDSHAKE);
+    ck_assert_msg(strncmp(res->error, "TLS handshake failed: ", 22) == 0, "%s", res->error);
+    ck_assert_msg(strstr(res->error, "eof") || strstr(res->error, "closed"), "%s", res->error);
+    ck_assert(!res->tls.handshake_ok);
+    assert_clean(res);
+    smtp_result_free(res);
+    ck_assert_int_eq(fake_smtp_stop(&f), 0);
+}
+END_TEST
+
+START_TEST(silent_during_handshake)
+{
+    struct script s = {.banner = "220 mx ESMTP\r\n", .ehlo_reply = EHLO_TLS,
+                       .starttls_reply = "220 ready\r\n", .silent_in_handshake = true};
+    struct fake_smtp f;
+    serve(&f, AF_INET, &s);
+    struct smtp_opts o = opts_for(f.addr, f.port, 500);
+    struct run r;
+    struct smtp_result *res = run_probe(&o, &r);
+    ck_assert_int_eq(res->fail, SMTP_FAIL_HANDSHAKE);
+    ck_assert(res->timed_out);
+    ck_assert_str_eq(res->error, "TLS handshake timed out after 500 ms");
+    ck_assert(res->tls.present);
+    ck_assert(!res->tls.handshake_ok);
+    ck_assert_int_lt(res->stage_ms[SMTP_ST_HANDSHAKE], 500 + SLACK_MS);
+    ck_assert_int_ge(res->stage_ms[SMTP_ST_HANDSHAKE], 500);
+    smtp_result_free(res);
+    fake_smtp_stop(&f);
 }
 END_TEST
 
@@ -849,6 +902,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, banner_5k_line_truncated);
     tcase_add_test(tc, plaintext_injection_discarded);
     tcase_add_test(tc, reset_during_handshake);
+    tcase_add_test(tc, close_during_handshake);
+    tcase_add_test(tc, silent_during_handshake);
     tcase_add_test(tc, tls10_only_server);
     tcase_add_test(tc, tls_no_shared_cipher);
     tcase_add_test(tc, ipv6_loopback);
