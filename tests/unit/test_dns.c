@@ -75,7 +75,7 @@ static void setup(void)
     fake_dns_add(&fake, &(struct fake_dns_zone){.name = "refused.test", .rcode = 5});
     fake_dns_add(&fake, &(struct fake_dns_zone){.name = "silent.test", .mode = FAKE_DNS_SILENT});
     fake_dns_add(&fake, &(struct fake_dns_zone){
-        .name = "slow.test", .type = DNS_T_A, .delay_ms = 400, .rr = {{DNS_T_A, "192.0.2.9"}}});
+        .name = "slow.test", .type = DNS_T_A, .delay_ms = 700, .rr = {{DNS_T_A, "192.0.2.9"}}});
     static char big[3][301];
     for (int i = 0; i < 3; i++) {
         memset(big[i], 'a' + i, 300);
@@ -232,9 +232,9 @@ START_TEST(test_parallel)
     ck_assert_str_eq(r.order[3], "slow");
     ck_assert_int_eq(r.ans[3]->status, DNS_OK);
     ck_assert_str_eq(r.ans[3]->rr[0].addr, "192.0.2.9");
-    ck_assert_int_ge(r.ans[3]->duration_ms, 350);
+    ck_assert_int_ge(r.ans[3]->duration_ms, 650);
     for (int i = 0; i < 3; i++) {
-        ck_assert_int_lt(r.ans[i]->duration_ms, 350);
+        ck_assert_int_lt(r.ans[i]->duration_ms, 600);
         ck_assert_int_eq(r.ans[i]->status, strcmp(r.order[i], "nx") ? DNS_OK : DNS_NXDOMAIN);
     }
     results_free(&r);
@@ -273,15 +273,15 @@ START_TEST(test_cancel)
     struct dns_query *q = dns_query(d, "slow.test", DNS_T_A, on_answer, &t1);
     dns_query(d, "a.test", DNS_T_A, on_answer, &t2);
     dns_query_cancel(q);
-    run_for(loop, 700);
+    run_for(loop, 1000);
     ck_assert_int_eq(r.n, 1);
     ck_assert_str_eq(r.order[0], "a");
-    /* cancel after c-ares answered but before delivery */
+    /* cancelled with the question already sent: the answer that comes is dropped */
     struct dns_query *q2 = dns_query(d, "a.test", DNS_T_A, on_answer, &t2);
-    run_for(loop, 0);
     dns_query_cancel(q2);
-    run_for(loop, 200);
-    ck_assert_int_le(r.n, 2);
+    run_for(loop, 300);
+    ck_assert_int_eq(r.n, 1);
+    ck_assert_int_ge(fake.udp_queries, 3);
     results_free(&r);
     dns_free(d);
 }
@@ -312,7 +312,7 @@ START_TEST(test_free_in_callback)
     dns_query(d, "a.test", DNS_T_A, on_answer, &t1);
     dns_query(d, "slow.test", DNS_T_A, on_answer, &t2);
     r.free_in_cb = d;
-    run_for(loop, 700);
+    run_for(loop, 1000);
     ck_assert_int_eq(r.n, 1);
     ck_assert_str_eq(r.order[0], "a");
     results_free(&r);
