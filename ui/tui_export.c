@@ -142,7 +142,8 @@ static void md_evidence(FILE *f, const struct report *r)
         const struct mx_host *h = r->mx.hosts[i];
         for (size_t j = 0; j < h->naddrs; j++) {
             const struct mx_addr *a = h->addrs[j];
-            if (!a->smtp || a->step.state == ST_PASS)
+            struct tui_row row = {.node = TN_ADDR, .host = h, .addr = a};
+            if (!a->smtp || (a->step.state == ST_PASS && tui_row_worst(r, &row) < SEV_WARNING))
                 continue;
             fprintf(f, "SMTP transcript of %s [%s]:\n\n", h->host, a->address);
             for (size_t k = 0; k < a->smtp->ntranscript; k++) {

@@ -1,0 +1,172 @@
+/* test_tui_text - display width, cropping, decoding (no control byte survives), wrapping,
+ * state symbols, and the key table with the help generated from it. */
+#include "testlib.h"
+#include "tui_keys.h"
+#include "tui_text.h"
+#include <curses.h>
+#include <locale.h>
+#include <string.h>
+
+static void utf8_locale(void)
+{
+    ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+}
+
+START_TEST(width_and_fit)
+{
+    utf8_locale();
+    ck_assert_int_eq(tui_text_width("abc"), 3);
+    ck_assert_int_eq(tui_text_width("名前"), 4);
+    ck_assert_int_eq(tui_text_width("\xff\xfe"), 2); /* undecodable: one column each */
+    ck_assert_int_eq(tui_text_width(""), 0);
+    int used = -1;
+    ck_assert_uint_eq(tui_text_fit("名名名", 5, &used), 6); /* two chars, 3 bytes each */
+    ck_assert_int_eq(used, 4);
+    ck_assert_uint_eq(tui_text_fit("abcdef", 3, &used), 3);
+    ck_assert_uint_eq(tui_text_fit("abc", 10, &used), 3);
+    ck_assert_int_eq(used, 3);
+}
+END_TEST
+
+START_TEST(decode_never_passes_controls)
+{
+    utf8_locale();
+    wchar_t out[64];
+    int w = tui_text_decode("a\x1b[2J\rb\x07\xc2\x9b\xffz", 40, out, 64);
+    ck_assert_int_eq(w, (int)wcslen(out));
+    for (size_t i = 0; out[i]; i++)
+        ck_assert_msg(out[i] >= 0x20 && out[i] != 0x7f && !(out[i] >= 0x80 && out[i] < 0xa0),
+                      "control %#x at %zu", (unsigned)out[i], i);
+    ck_assert_int_eq(out[0], L'a');
+    ck_assert_int_eq(out[1], L'?');
+    /* cropping respects double-width characters */
+    w = tui_text_decode("ab名c", 3, out, 64);
+    ck_assert_int_eq(w, 2);
+    ck_assert(wcscmp(out, L"ab") == 0);
+    /* the output buffer bounds the result too */
+    w = tui_text_decode("abcdef", 40, out, 4);
+    ck_assert(wcscmp(out, L"abc") == 0);
+}
+END_TEST
+
+START_TEST(wrap_fits_width)
+{
+    utf8_locale();
+    struct tui_lines in = {0}, out = {0};
+    tui_lines_add(&in, TR_WARN, 2, "%s", "What it means: the policy could not be fetched with HTTP "
+                  "200 from https://mta-sts.example.com/.well-known/mta-sts.txt so senders skip it");
+    tui_lines_addn(&in, TR_NORMAL, 0, "");
+    tui_lines_addn(&in, TR_NORMAL, 0, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    tui_lines_wrap(&in, 30, &out);
+    ck_assert_uint_gt(out.n, 5);
+    bool blank = false;
+    for (size_t i = 0; i < out.n; i++) {
+        ck_assert_int_le(out.v[i].indent + tui_text_width(out.v[i].text), 30);
+        blank |= out.v[i].text[0] == '\0';
+    }
+    ck_assert(blank);
+    ck_assert_int_eq(out.v[0].indent, 2);
+    ck_assert_int_eq(out.v[1].indent, 4); /* continuation */
+    ck_assert_int_eq(out.v[1].role, TR_WARN);
+    ck_assert_str_eq(out.v[0].text, "What it means: the policy");
+    /* a word longer than the line is cut, never lost */
+    size_t total = 0;
+    for (size_t i = 0; i < out.n; i++)
+        if (out.v[i].role == TR_NORMAL)
+            total += strlen(out.v[i].text);
+    ck_assert_uint_eq(total, 57);
+    tui_lines_clear(&in);
+    tui_lines_clear(&out);
+    ck_assert_uint_eq(out.n, 0);
+}
+END_TEST
+
+START_TEST(symbols)
+{
+    utf8_locale();
+    for (int s = ST_WAITING; s <= ST_NA; s++) {
+        ck_assert_int_eq(tui_text_width(tui_state_symbol(s, false, 3)), 4);
+        ck_assert_int_eq(tui_text_width(tui_state_symbol(s, true, 3)), 1);
+    }
+    ck_assert_str_ne(tui_state_symbol(ST_NA, true, 0), tui_state_symbol(ST_FAIL, true, 0));
+    ck_assert_str_ne(tui_state_symbol(ST_NA, false, 0), tui_state_symbol(ST_FAIL, false, 0));
+    ck_assert_str_ne(tui_state_symbol(ST_RUNNING, true, 0), tui_state_symbol(ST_RUNNING, true, 1));
+    ck_assert_str_eq(tui_state_symbol(ST_PASS, false, 0), "[ok]");
+    ck_assert_str_eq(tui_state_word(ST_NA), "not applicable");
+    ck_assert_int_ne(tui_state_role(ST_NA), tui_state_role(ST_FAIL));
+    char b[32];
+    ck_assert_str_eq(tui_fmt_ms(850, b, sizeof b), "850ms");
+    ck_assert_str_eq(tui_fmt_ms(1250, b, sizeof b), "1.2s");
+    ck_assert_str_eq(tui_fmt_ms(12500, b, sizeof b), "12s");
+    ck_assert_str_eq(tui_fmt_ms(-1, b, sizeof b), "");
+    struct step st = {.state = ST_RUNNING, .start_ms = 10, .end_ms = -1};
+    ck_assert_int_eq(tui_step_ms(&st, 60), 50);
+    st.state = ST_PASS;
+    st.end_ms = 30;
+    ck_assert_int_eq(tui_step_ms(&st, 60), 20);
+    st.start_ms = -1;
+    ck_assert_int_eq(tui_step_ms(&st, 60), -1);
+}
+END_TEST
+
+START_TEST(keys_map)
+{
+    ck_assert_int_eq(tui_keys_action('j'), TA_DOWN);
+    ck_assert_int_eq(tui_keys_action(KEY_DOWN), TA_DOWN);
+    ck_assert_int_eq(tui_keys_action('k'), TA_UP);
+    ck_assert_int_eq(tui_keys_action('\r'), TA_ENTER);
+    ck_assert_int_eq(tui_keys_action(KEY_ENTER), TA_ENTER);
+    ck_assert_int_eq(tui_keys_action(27), TA_BACK);
+    ck_assert_int_eq(tui_keys_action(KEY_BACKSPACE), TA_BACK);
+    ck_assert_int_eq(tui_keys_action('h'), TA_BACK);
+    ck_assert_int_eq(tui_keys_action('\t'), TA_TAB);
+    ck_assert_int_eq(tui_keys_action('q'), TA_QUIT);
+    ck_assert_int_eq(tui_keys_action('?'), TA_HELP);
+    ck_assert_int_eq(tui_keys_action('L'), TA_LEARN);
+    ck_assert_int_eq(tui_keys_action('m'), TA_MATRIX);
+    ck_assert_int_eq(tui_keys_action('e'), TA_EXPORT);
+    ck_assert_int_eq(tui_keys_action('Z'), TA_NONE);
+    ck_assert_str_eq(tui_keys_names(TA_DOWN), "Down j");
+    ck_assert_str_eq(tui_keys_names(TA_ENTER), "Enter Right l");
+}
+END_TEST
+
+/* The help is generated from the table: every action appears once, with all its keys, and
+ * no key is bound twice. */
+START_TEST(help_covers_every_action)
+{
+    size_t n;
+    const struct tui_key *t = tui_keys_table(&n);
+    struct tui_lines help = {0};
+    tui_keys_help(&help);
+    for (int a = TA_NONE + 1; a < TA_COUNT; a++) {
+        int helps = 0;
+        for (size_t i = 0; i < n; i++)
+            helps += (int)t[i].action == a && t[i].help;
+        ck_assert_msg(helps == 1, "action %d has %d help texts", a, helps);
+        const char *names = tui_keys_names((enum tui_action)a);
+        bool found = false;
+        for (size_t i = 0; i < help.n; i++)
+            found |= strncmp(help.v[i].text, names, strlen(names)) == 0;
+        ck_assert_msg(found, "help misses %s", names);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            ck_assert_msg(t[i].key != t[j].key, "key %d bound twice", t[i].key);
+    tui_lines_clear(&help);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("tui_text");
+    TCase *tc = tcase_create("text");
+    tcase_add_test(tc, width_and_fit);
+    tcase_add_test(tc, decode_never_passes_controls);
+    tcase_add_test(tc, wrap_fits_width);
+    tcase_add_test(tc, symbols);
+    tcase_add_test(tc, keys_map);
+    tcase_add_test(tc, help_covers_every_action);
+    suite_add_tcase(s, tc);
+    return s;
+}
