@@ -58,6 +58,7 @@ struct https_fetch {
     struct tls_attempt **attempts;
     size_t nattempts;
     bool hs_done;                /* a handshake completed on this fetch's connection */
+    bool alerted;                /* a fatal alert was snapshotted; keep that reason */
     bool done;                   /* result built; waiting for delivery */
     uint64_t deliver_timer;
     char errbuf[CURL_ERROR_SIZE];
@@ -199,10 +200,14 @@ static void on_ssl_info(const SSL *cssl, int where, int ret)
         char *why = xasprintf("%s fatal alert: %s", (where & SSL_CB_READ) ? "received" : "sent",
                               SSL_alert_desc_string_long(ret));
         a->f->hs_done = false;
+        a->f->alerted = true;
         snapshot(a, ssl, false, why);
         free(why);
-    } else if ((where & SSL_CB_CONNECT_EXIT) && ret == 0 && !a->f->hs_done) {
-        snapshot(a, ssl, false, "the handshake failed");
+    } else if ((where & SSL_CB_CONNECT_EXIT) && ret <= 0 && !a->f->hs_done && !a->f->alerted) {
+        /* Not waiting for I/O, so the handshake ended without an alert (e.g. EOF). */
+        int e = SSL_get_error(ssl, ret);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+            snapshot(a, ssl, false, "the handshake ended without an alert");
     }
 }
 

@@ -6,6 +6,7 @@
  * /missing (404), /html (200 text/html), /big (200, a 1 MB body), /stall (headers and part of
  * the body, then silence), /many (100 headers, one with control bytes), /echo (200, the
  * request head as body). Each connection is closed after one response.
+ * With a NULL SSL_CTX every connection is closed right after the ClientHello.
  * fake_https_stop kills the whole process group. The SSL_CTX is the caller's. */
 #ifndef MXRAY_FAKE_HTTPS_H
 #define MXRAY_FAKE_HTTPS_H
@@ -57,6 +58,12 @@ static inline void fake_https_serve(SSL_CTX *ctx, int c)
 {
     char req[8192];
     size_t n = 0;
+    if (!ctx) { /* "TLS" server that reads the ClientHello and hangs up */
+        char hello[512];
+        if (read(c, hello, sizeof hello) < 0)
+            _exit(0);
+        _exit(0);
+    }
     SSL *ssl = SSL_new(ctx);
     SSL_set_fd(ssl, c);
     if (SSL_accept(ssl) <= 0)

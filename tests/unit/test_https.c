@@ -397,6 +397,22 @@ START_TEST(test_connect_refused)
 }
 END_TEST
 
+/* The peer hangs up after the ClientHello: no alert, no certificate, still a TLS record. */
+START_TEST(test_hangup_in_handshake)
+{
+    ck_assert_int_eq(fake_https_start(&srv, NULL), 0);
+    struct got g = {0};
+    struct https_result *r = fetch("/ok", 3000, 0, &g);
+    ck_assert(!r->ok);
+    ck_assert_int_eq(r->curl_code, CURLE_SSL_CONNECT_ERROR);
+    ck_assert(r->tls.present);
+    ck_assert(!r->tls.handshake_ok);
+    ck_assert_uint_eq(r->tls.nchain, 0);
+    ck_assert_ptr_nonnull(r->tls.handshake_error);
+    got_free(&g);
+}
+END_TEST
+
 START_TEST(test_not_https)
 {
     struct got g = {0};
@@ -431,6 +447,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_parallel);
     tcase_add_test(tc, test_cancel_and_free);
     tcase_add_test(tc, test_connect_refused);
+    tcase_add_test(tc, test_hangup_in_handshake);
     tcase_add_test(tc, test_not_https);
     suite_add_tcase(s, tc);
     return s;
