@@ -184,6 +184,20 @@ FAKE_API int fake_expect(int fd, const char *want)
     return strncmp(line, want, strlen(want)) == 0 ? 0 : -1;
 }
 
+/* fake_wait_close - say nothing; return when the client closes (or the alarm ends us). Reads
+ * and drops whatever the client sends meanwhile. */
+FAKE_API void fake_wait_close(int fd)
+{
+    struct timeval tv = {FAKE_CHILD_ALARM_S, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[512];
+    for (;;) {
+        ssize_t r = recv(fd, buf, sizeof buf, 0);
+        if (r == 0 || (r < 0 && errno != EINTR))
+            return;
+    }
+}
+
 /* fake_reset - close with RST instead of FIN (SO_LINGER 0). */
 FAKE_API void fake_reset(int fd)
 {
