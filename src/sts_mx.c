@@ -207,31 +207,52 @@ static void append(char **acc, char *sentence)
     *acc = j;
 }
 
+/* sibling_sentence - "h is not listed, although a and b in the same domain are (...)". */
+static char *sibling_sentence(const struct sts_policy *p, const char *h, size_t hl)
+{
+    char *names = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < p->nmx && n < EXPLAIN_LIST_MAX; i++) {
+        if (strncmp(p->mx[i], "*.", 2) == 0 || !same_parent(p->mx[i], h, hl))
+            continue;
+        char *j = names ? xasprintf("%s and %s", names, p->mx[i]) : xstrdup(p->mx[i]);
+        free(names);
+        names = j;
+        n++;
+    }
+    if (!names)
+        return NULL;
+    char *r = xasprintf("%s is not listed, although %s in the same domain %s (add 'mx: %s')",
+                        h, names, n > 1 ? "are" : "is", h);
+    free(names);
+    return r;
+}
+
 /* near_miss - the specific reasons why patterns that almost cover host do not. */
 static char *near_miss(const struct sts_policy *p, const char *h, size_t hl)
 {
     char *acc = NULL, num[24];
     for (size_t i = 0; i < p->nmx; i++) {
         const char *pat = p->mx[i];
-        if (strncmp(pat, "*.", 2) == 0) {
-            const char *base = pat + 2;
-            size_t bl = strlen(base);
-            if (bl == hl && strncasecmp(base, h, hl) == 0) {
-                append(&acc, xasprintf("%s is not covered by %s (a wildcard never matches "
-                                       "the bare domain)", h, pat));
-            } else if (hl > bl + 1 && h[hl - bl - 1] == '.' &&
-                       strncasecmp(h + hl - bl, base, bl) == 0) {
-                size_t labels = 1;
-                for (size_t k = 0; k < hl - bl - 1; k++)
-                    labels += h[k] == '.';
-                append(&acc, xasprintf("%s covers only one label before %s, but %s has %s",
-                                       pat, base, h, count_word(labels, num, sizeof num)));
-            }
-        } else if (same_parent(pat, h, hl)) {
-            append(&acc, xasprintf("%s is not listed, although %s in the same domain is "
-                                   "(add 'mx: %s')", h, pat, h));
+        if (strncmp(pat, "*.", 2) != 0)
+            continue;
+        const char *base = pat + 2;
+        size_t bl = strlen(base);
+        if (bl == hl && strncasecmp(base, h, hl) == 0) {
+            append(&acc, xasprintf("%s is not covered by %s (a wildcard never matches the "
+                                   "bare domain)", h, pat));
+        } else if (hl > bl + 1 && h[hl - bl - 1] == '.' &&
+                   strncasecmp(h + hl - bl, base, bl) == 0) {
+            size_t labels = 1;
+            for (size_t k = 0; k < hl - bl - 1; k++)
+                labels += h[k] == '.';
+            append(&acc, xasprintf("%s covers only one label before %s, but %s has %s", pat,
+                                   base, h, count_word(labels, num, sizeof num)));
         }
     }
+    char *sib = sibling_sentence(p, h, hl);
+    if (sib)
+        append(&acc, sib);
     return acc;
 }
 

@@ -326,7 +326,7 @@ static void do_mx(struct pctx *c, int line, const unsigned char *v, size_t n)
                 *p = (char)(*p - 'A' + 'a');
         const char *base = pat[0] == '*' ? pat + 2 : NULL;
         /* RFC 8461 10.4: a wildcard at the registered domain admits every host below it. */
-        if (base && strchr(base, '.') && !strchr(strchr(base, '.') + 1, '.'))
+        if (base && (!strchr(base, '.') || !strchr(strchr(base, '.') + 1, '.')))
             pol_note(c, PROB_STS_POLICY_WILDCARD_BROAD, SEV_INFO, line,
                      "line %d: mx '%s' covers every host directly under %s: any of them with "
                      "a valid certificate counts as an MX (RFC 8461 10.4)", line, pat, base);

@@ -235,6 +235,9 @@ static const struct pcase cases[] = {
     /* P12 broad wildcards */
     {HEAD "mx: *.example.com\n", 0, true, "sts.policy.wildcard_broad", SEV_INFO, 4,
      "covers every host directly under example.com"},
+    {HEAD "mx: *.com\n", 0, true, "sts.policy.wildcard_broad", SEV_INFO, 4,
+     "every host directly under com"},
+    {HEAD "mx: *.mail.example.com\n", 0, true, NULL, 0, 0, NULL}, /* three labels: fine */
     /* edge sizes */
     {"", 0, false, "sts.policy.syntax", SEV_ERROR, 0, "the policy is empty"},
     {"v", 0, false, "sts.policy.syntax", SEV_ERROR, 1, "'v' is not a 'key: value' field"},
