@@ -29,7 +29,6 @@ struct rctx {
     enum step_kind step;
     const char *subject;
     struct sts_record *out;
-    const unsigned char *txt;
     bool bad;           /* an error was reported: the record is unusable */
     bool version_ok;    /* the first field is exactly v=STSv1 */
     bool have_id;       /* an id field was seen (the first one counts) */
@@ -357,8 +356,7 @@ int sts_record_parse(const unsigned char *txt, size_t len, struct sts_record *ou
                      struct problem_list *pl, enum step_kind step, const char *subject)
 {
     struct problem_list scratch = {0};
-    struct rctx c = {.pl = pl ? pl : &scratch, .step = step, .subject = subject, .out = out,
-                     .txt = txt};
+    struct rctx c = {.pl = pl ? pl : &scratch, .step = step, .subject = subject, .out = out};
     memset(out, 0, sizeof *out);
     if (!txt || len == 0) {
         rec_note(&c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
