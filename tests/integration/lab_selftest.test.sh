@@ -14,6 +14,9 @@ SCENARIOS="$HERE/lab/scenarios.txt"
 PASSED=0
 FAILED=0
 
+# Prefer the system interpreter: a pyenv shim on PATH costs seconds per call.
+PYTHON="$(command -v /usr/bin/python3 || command -v python3 || true)"
+
 # skip - print why the test cannot run here and exit 77.
 skip() {
     echo "SKIP lab_selftest: $*"
@@ -25,7 +28,8 @@ preflight() {
     local b
     [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
     command -v ip >/dev/null && ip netns list >/dev/null 2>&1 || skip "ip netns unavailable"
-    for b in nsd unbound nginx postfix dig curl openssl python3 ss; do
+    [ -n "$PYTHON" ] || skip "python3 not installed"
+    for b in nsd unbound nginx postfix dig curl openssl ss; do
         command -v "$b" >/dev/null || PATH="$PATH:/usr/sbin:/sbin" command -v "$b" >/dev/null \
             || skip "$b not installed (run scripts/deps.sh test)"
     done
@@ -99,7 +103,7 @@ check_smtp() {
     got="$(lab_run dig +short A "$fqdn")"
     report "$(judge [ "$got" = "$addr" ])" "$name" "A $fqdn = '$got', want $addr"
     if [ "$kind" = nostarttls ]; then
-        out="$(lab_run python3 -c '
+        out="$(lab_run "$PYTHON" -c '
 import smtplib, sys
 s = smtplib.SMTP(sys.argv[1], 25, timeout=5)
 code, _ = s.ehlo("selftest.invalid")

@@ -149,101 +149,106 @@ subjectAltName = $san
 EOF
 }
 
-# lab__leaf - issue leaf certificate BASE (key, chain pem) from the issuing CA; extra openssl ca
-# date options may follow the names after "--".
+# lab__leaf - issue leaf certificate BASE for NAMES from the issuing CA (key, .chain.pem with
+# the intermediate, .postfix.pem = key + chain); "-- expired" after the names makes it valid
+# only in 2020 (openssl ca, the one user of the CA database). Logs to BASE.log.
 lab__leaf() {
-    local base="$1" d="$LAB_DIR/ca" names=() dates=()
+    local base="$1" d="$LAB_DIR/ca" names=() expired=0
     shift
     while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do names+=("$1"); shift; done
-    [ "$#" -gt 0 ] && shift
-    dates=("$@")
-    [ "${#dates[@]}" -gt 0 ] || dates=(-days 365)
+    [ "${2:-}" = expired ] && expired=1
     lab__san_ext "$d/$base.ext" "${names[@]}"
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$base.key" \
-        -subj "/CN=${names[0]}" -out "$d/$base.csr" 2>>"$d/openssl.log" || return 1
-    openssl ca -batch -config "$d/ca.cnf" -name issuing -notext -extfile "$d/$base.ext" \
-        -extensions leaf "${dates[@]}" -in "$d/$base.csr" -out "$d/$base.crt" \
-        >>"$d/openssl.log" 2>&1 || return 1
+        -subj "/CN=${names[0]}" -out "$d/$base.csr" >>"$d/$base.log" 2>&1 || return 1
+    if [ "$expired" = 1 ]; then
+        openssl ca -batch -config "$d/ca.cnf" -name issuing -notext -extfile "$d/$base.ext" \
+            -extensions leaf -startdate 20200101000000Z -enddate 20210101000000Z \
+            -in "$d/$base.csr" -out "$d/$base.crt" >>"$d/$base.log" 2>&1 || return 1
+    else
+        openssl x509 -req -in "$d/$base.csr" -CA "$d/issuing.pem" -CAkey "$d/issuing.key" \
+            -set_serial "0x$(openssl rand -hex 8)" -days 365 -sha256 -extfile "$d/$base.ext" \
+            -extensions leaf -out "$d/$base.crt" >>"$d/$base.log" 2>&1 || return 1
+    fi
     cat "$d/$base.crt" "$d/issuing.pem" >"$d/$base.chain.pem"
     cat "$d/$base.key" "$d/$base.crt" "$d/issuing.pem" >"$d/$base.postfix.pem"
 }
 
-# lab__certs - make the root CA, the issuing CA and every server certificate.
+# lab__selfsigned - make the self-signed certificate BASE for NAMES (key + cert in .postfix.pem).
+lab__selfsigned() {
+    local base="$1" d="$LAB_DIR/ca"
+    shift
+    lab__san_ext "$d/$base.ext" "$@"
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$d/$base.key" -out "$d/$base.crt" -days 365 \
+        -config "$d/$base.ext" -extensions leaf >>"$d/$base.log" 2>&1 || return 1
+    cat "$d/$base.key" "$d/$base.crt" >"$d/$base.postfix.pem"
+}
+
+# lab__ca_conf - write the openssl ca config of the root and the issuing CA.
+lab__ca_conf() {
+    local d="$1" sect
+    for sect in root issuing; do
+        printf '[%s]\ndir = %s\n' "$sect" "$d"
+        if [ "$sect" = root ]; then
+            printf 'certificate = $dir/ca.pem\nprivate_key = $dir/ca.key\n'
+        else
+            printf 'certificate = $dir/issuing.pem\nprivate_key = $dir/issuing.key\n'
+        fi
+        printf 'database = $dir/index.txt\nnew_certs_dir = $dir/new\nserial = $dir/serial\n'
+        printf 'default_md = sha256\npolicy = anything\nunique_subject = no\n'
+    done
+    printf '[anything]\ncommonName = supplied\n'
+    printf '[intermediate]\nbasicConstraints = critical,CA:TRUE,pathlen:0\n'
+    printf 'keyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash\n'
+    printf 'authorityKeyIdentifier = keyid\n'
+}
+
+# lab__certs - make the root CA, the issuing CA, then every server certificate in parallel.
 lab__certs() {
-    local d="$LAB_DIR/ca" kind names wrong=() n
+    local d="$LAB_DIR/ca" n wrong=() jobs=() job bad=0 base
     mkdir -p "$d/new"
     : >"$d/index.txt"
     echo 1000 >"$d/serial"
-    cat >"$d/ca.cnf" <<EOF
-[root]
-dir = $d
-certificate = \$dir/ca.pem
-private_key = \$dir/ca.key
-database = \$dir/index.txt
-new_certs_dir = \$dir/new
-serial = \$dir/serial
-default_md = sha256
-policy = anything
-unique_subject = no
-[issuing]
-dir = $d
-certificate = \$dir/issuing.pem
-private_key = \$dir/issuing.key
-database = \$dir/index.txt
-new_certs_dir = \$dir/new
-serial = \$dir/serial
-default_md = sha256
-policy = anything
-unique_subject = no
-[anything]
-commonName = supplied
-[intermediate]
-basicConstraints = critical,CA:TRUE,pathlen:0
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
+    lab__ca_conf "$d" >"$d/ca.cnf"
     openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
         -keyout "$d/ca.key" -out "$d/ca.pem" -days 30 -subj "/CN=mxray lab root CA $$" \
-        2>>"$d/openssl.log" || { lab__say "openssl: root CA failed"; return 1; }
+        >>"$d/ca.log" 2>&1 || { lab__fail_server openssl "$d/ca.log" "root CA"; return 1; }
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/issuing.key" \
-        -subj "/CN=mxray lab issuing CA $$" -out "$d/issuing.csr" 2>>"$d/openssl.log" \
-        || { lab__say "openssl: issuing CA key failed"; return 1; }
+        -subj "/CN=mxray lab issuing CA $$" -out "$d/issuing.csr" >>"$d/ca.log" 2>&1 \
+        || { lab__fail_server openssl "$d/ca.log" "issuing CA key"; return 1; }
     openssl ca -batch -config "$d/ca.cnf" -name root -notext -extfile "$d/ca.cnf" \
         -extensions intermediate -days 30 -in "$d/issuing.csr" -out "$d/issuing.pem" \
-        >>"$d/openssl.log" 2>&1 || { lab__fail_server openssl "$d/openssl.log" "issuing CA"; return 1; }
-    # Policy hosts: one certificate for every correctly named host, one for the wrong names.
-    # shellcheck disable=SC2086
-    lab__leaf web ${LAB_SANS[web]:-unused.$LAB_TLD} \
-        || { lab__fail_server openssl "$d/openssl.log" "web certificate"; return 1; }
+        >>"$d/ca.log" 2>&1 || { lab__fail_server openssl "$d/ca.log" "issuing CA"; return 1; }
     for n in "${LAB_SCENARIOS[@]}"; do
         [ "${LAB_WEB_MODE[$n]:-}" = wrongname ] && wrong+=("www.$n.$LAB_TLD")
     done
     [ "${#wrong[@]}" -gt 0 ] || wrong=("www.unused.$LAB_TLD")
-    lab__leaf web-wrongname "${wrong[@]}" \
-        || { lab__fail_server openssl "$d/openssl.log" "web-wrongname certificate"; return 1; }
+    # Policy hosts: one certificate for every correctly named host, one for the wrong names.
     # MX hosts: each certificate names every host whose A record points at its smtpd.
-    for kind in good expired wrongname; do
-        names="${LAB_SANS[$kind]:-mx.unused.$LAB_TLD}"
-        [ "$kind" = wrongname ] && names="mail.elsewhere.$LAB_TLD"
-        if [ "$kind" = expired ]; then
-            # shellcheck disable=SC2086
-            lab__leaf "smtp-$kind" $names -- -startdate 20200101000000Z -enddate 20210101000000Z
-        else
-            # shellcheck disable=SC2086
-            lab__leaf "smtp-$kind" $names
-        fi || { lab__fail_server openssl "$d/openssl.log" "smtp-$kind certificate"; return 1; }
+    # shellcheck disable=SC2086
+    lab__leaf web ${LAB_SANS[web]:-unused.$LAB_TLD} &
+    jobs+=("$!:web")
+    lab__leaf web-wrongname "${wrong[@]}" &
+    jobs+=("$!:web-wrongname")
+    # shellcheck disable=SC2086
+    lab__leaf smtp-good ${LAB_SANS[good]:-mx.unused.$LAB_TLD} &
+    jobs+=("$!:smtp-good")
+    # shellcheck disable=SC2086
+    lab__leaf smtp-expired ${LAB_SANS[expired]:-mx.unused.$LAB_TLD} -- expired &
+    jobs+=("$!:smtp-expired")
+    lab__leaf smtp-wrongname "mail.elsewhere.$LAB_TLD" &
+    jobs+=("$!:smtp-wrongname")
+    # shellcheck disable=SC2086
+    lab__selfsigned smtp-selfsigned ${LAB_SANS[selfsigned]:-mx.unused.$LAB_TLD} &
+    jobs+=("$!:smtp-selfsigned")
+    for job in "${jobs[@]}"; do
+        base="${job#*:}"
+        if ! wait "${job%%:*}"; then
+            lab__fail_server openssl "$d/$base.log" "$base certificate" || true
+            bad=1
+        fi
     done
-    names="${LAB_SANS[selfsigned]:-mx.unused.$LAB_TLD}"
-    # shellcheck disable=SC2086
-    lab__san_ext "$d/smtp-selfsigned.ext" $names
-    # shellcheck disable=SC2086
-    set -- $names
-    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-        -keyout "$d/smtp-selfsigned.key" -out "$d/smtp-selfsigned.crt" -days 365 \
-        -config "$d/smtp-selfsigned.ext" -extensions leaf >>"$d/openssl.log" 2>&1 \
-        || { lab__fail_server openssl "$d/openssl.log" "self-signed certificate"; return 1; }
-    cat "$d/smtp-selfsigned.key" "$d/smtp-selfsigned.crt" >"$d/smtp-selfsigned.postfix.pem"
+    [ "$bad" = 0 ] || return 1
     chmod 600 "$d"/*.key "$d"/*.postfix.pem
     LAB_CA="$d/ca.pem"
 }
