@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <ftw.h>
 #include <unistd.h>
 
 /* ---- harness: a child client, the parent serving ---- */
@@ -70,6 +71,27 @@ static const char *run_client(struct loop *l, struct lab *lab, client_fn fn, con
     waitpid(pid, NULL, 0);
     ck_assert_msg(s.eof, "client timed out");
     return s.buf;
+}
+
+/* Labs write into $TMPDIR. A failed assertion ends a test without lab_stop, so the suite points
+ * TMPDIR at its own directory and removes it, whatever is left inside, when the runner exits. */
+static char tmp_root[] = "/tmp/mxray-test-lab-XXXXXX";
+static pid_t runner_pid;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+static void remove_tmp_root(void)
+{
+    if (getpid() == runner_pid) /* forked tests exit too; only the runner cleans up */
+        nftw(tmp_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void stop(struct lab *lab)
+{
+    lab_stop(lab);
 }
 
 static struct lab *start(struct loop *l, const char *const *names, size_t n)
@@ -282,7 +304,7 @@ START_TEST(dns_answers)
         ck_assert_msg(!strncmp(got, cases[i].want, strlen(cases[i].want)), "%s: got '%s'",
                       cases[i].c.name, got);
     }
-    lab_stop(lab);
+    stop(lab);
     loop_free(l);
 }
 END_TEST
@@ -411,7 +433,7 @@ START_TEST(https_policy)
             ck_assert_msg(strstr(got, cases[i].want[j]), "%s: want '%s' in:\n%s",
                           cases[i].c.host, cases[i].want[j], got);
     }
-    lab_stop(lab);
+    stop(lab);
     loop_free(l);
 }
 END_TEST
@@ -447,7 +469,7 @@ START_TEST(smtp_starttls)
         const char *tls = strstr(got, "verify=");
         ck_assert_ptr_null(strstr(tls, "STARTTLS"));
     }
-    lab_stop(lab);
+    stop(lab);
     loop_free(l);
 }
 END_TEST
@@ -482,7 +504,7 @@ START_TEST(smtp_no_starttls_and_long_line)
     ck_assert_ptr_nonnull(strstr(got, "S: 500 5.5.6 line too long"));
     ck_assert_ptr_nonnull(strstr(got, "S: 250 2.0.0 OK"));
     ck_assert_ptr_nonnull(strstr(got, "S: 221"));
-    lab_stop(lab);
+    stop(lab);
     loop_free(l);
 }
 END_TEST
@@ -509,7 +531,7 @@ START_TEST(connect_to_and_cleanup)
     char *dir = xstrdup(lab_dir(lab));
     struct stat st;
     ck_assert_int_eq(stat(lab_ca_file(lab), &st), 0);
-    lab_stop(lab);
+    stop(lab);
     ck_assert_int_ne(stat(dir, &st), 0); /* the temp dir is gone */
     free(dir);
     char err[256] = "";
@@ -527,13 +549,18 @@ START_TEST(all_scenarios_start)
     ck_assert_uint_ge(lab_nscenarios(lab), 20);
     const char *const *list;
     ck_assert_uint_gt(lab_connect_to(lab, &list), 30);
-    lab_stop(lab);
+    stop(lab);
     loop_free(l);
 }
 END_TEST
 
 Suite *test_suite(void)
 {
+    runner_pid = getpid();
+    if (mkdtemp(tmp_root)) {
+        setenv("TMPDIR", tmp_root, 1);
+        atexit(remove_tmp_root);
+    }
     Suite *s = suite_create("lab");
     TCase *tc = tcase_create("scenarios");
     tcase_add_test(tc, scenarios_parse);

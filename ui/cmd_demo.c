@@ -1,0 +1,120 @@
+/* cmd_demo - the TUI over the built-in lab (contract in cmd_demo.h).
+ *
+ * The lab must share the engine's loop, and the engine's DNS context must know the lab's
+ * resolver port, which exists only once the lab listens. So the engine is assembled here in
+ * the same three steps as engine_init (loop, DNS, HTTPS), with the lab started in between;
+ * engine_fini frees it as usual, after lab_stop has removed the lab's watches. */
+#include "cmd_demo.h"
+#include "cmd_lab.h"
+#include "diag.h"
+#include "dns.h"
+#include "https.h"
+#include "lab/lab.h"
+#include "limits.h"
+#include "loop.h"
+#include "tui.h"
+#include "xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int usage(FILE *f, int rc)
+{
+    fputs("usage: mxray demo [--no-color] [SCENARIO]\n"
+          "       mxray demo --list\n"
+          "Open the TUI on the built-in MTA-STS lab: a picker of scenarios, or one directly.\n",
+          f);
+    return rc;
+}
+
+/* engine_on_lab - loop, lab, then DNS (asking only the lab) and HTTPS. */
+static struct lab *engine_on_lab(struct engine *e, const char *dir, char *err, size_t errlen)
+{
+    memset(e, 0, sizeof *e);
+    e->loop = loop_new();
+    struct lab *lab = lab_start(e->loop, dir, NULL, 0, err, errlen);
+    if (!lab)
+        return NULL;
+    const char *servers[] = {lab_resolver(lab)};
+    struct dns_opts o = {.servers = servers, .nservers = 1, .timeout_ms = MX_TIMEOUT_DEFAULT_MS};
+    e->dns = dns_new(e->loop, &o, err, errlen);
+    e->https = e->dns ? https_new(e->loop) : NULL;
+    if (!e->https) {
+        if (e->dns)
+            snprintf(err, errlen, "cannot initialise HTTPS (libcurl)");
+        lab_stop(lab);
+        return NULL;
+    }
+    return lab;
+}
+
+/* find_choice - the index of a scenario name, or -1. */
+static long find_choice(const struct lab_scenario_info *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i].name, name))
+            return (long)i;
+    return -1;
+}
+
+static int run(const char *dir, const char *scenario, bool no_color)
+{
+    struct lab_scenario_info *info;
+    size_t n = lab_scenarios(dir, &info);
+    long pick = scenario ? find_choice(info, n, scenario) : -1;
+    if (scenario && pick < 0) {
+        fprintf(stderr, "mxray demo: unknown scenario '%.60s' (mxray demo --list shows them)\n",
+                scenario);
+        lab_scenarios_free(info, n);
+        return 64;
+    }
+    struct engine e;
+    char err[512] = "";
+    struct lab *lab = engine_on_lab(&e, dir, err, sizeof err);
+    if (!lab) {
+        fprintf(stderr, "mxray demo: %s\n", err);
+        engine_fini(&e);
+        lab_scenarios_free(info, n);
+        return 69;
+    }
+    struct tui_choice *choices = xcalloc(n ? n : 1, sizeof *choices);
+    for (size_t i = 0; i < n; i++)
+        choices[i] = (struct tui_choice){info[i].name, info[i].summary, info[i].domain};
+    struct diag_opts opts = {.ca_file = lab_ca_file(lab), .timeout_ms = MX_TIMEOUT_DEFAULT_MS};
+    opts.nconnect_to = lab_connect_to(lab, &opts.connect_to);
+    struct tui_config c = {
+        .engine = &e, .opts = &opts, .no_color = no_color, .choices = choices, .nchoices = n,
+        .resolver_desc = lab_resolver(lab),
+        .domain = pick >= 0 ? info[pick].domain : NULL,
+        .input = pick >= 0 ? info[pick].domain : NULL};
+    int rc = tui_run(&c);
+    lab_stop(lab); /* before engine_fini: the lab's watches live on the engine's loop */
+    engine_fini(&e);
+    free(choices);
+    lab_scenarios_free(info, n);
+    return rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    bool no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0];
+    const char *scenario = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--list"))
+            return cmd_demo_list();
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return usage(stdout, 0);
+        if (!strcmp(argv[i], "--no-color"))
+            no_color = true;
+        else if (argv[i][0] == '-' || scenario)
+            return usage(stderr, 64);
+        else
+            scenario = argv[i];
+    }
+    const char *dir = lab_asset_dir();
+    if (!dir) {
+        fprintf(stderr, "mxray demo: no scenario directory (set MXRAY_ASSETS)\n");
+        return 69;
+    }
+    return run(dir, scenario, no_color);
+}
