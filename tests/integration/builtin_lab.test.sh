@@ -40,7 +40,8 @@ bad() {
 help="$("$MXRAY" check --help 2>&1)" || skip "'mxray check --help' fails: no check command yet"
 grep -q -- '--connect-to' <<<"$help" || skip "'mxray check --help' lacks --connect-to"
 "$MXRAY" lab --help >/dev/null 2>&1 || skip "'mxray lab' is not wired into mxray yet"
-command -v python3 >/dev/null || skip "python3 missing"
+# /usr/bin/python3 first: a pyenv shim costs seconds per start on a loaded machine
+PYTHON="$(command -v /usr/bin/python3 || command -v python3)" || skip "python3 missing"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/builtin-lab-test.XXXXXX")"
 LAB_PID=
@@ -87,7 +88,7 @@ while read -r name domain maps; do
     echo "$name $rc" >>"$TMP/runs"
 done < <(sed -n 's/^MXRAY_LAB_SCENARIO=//p' "$TMP/env")
 
-python3 - "$SCN_DIR" "$TMP" >"$TMP/judged" 2>&1 <<'PY'
+"$PYTHON" - "$SCN_DIR" "$TMP" >"$TMP/judged" 2>&1 <<'PY'
 import json, os, sys
 
 scn_dir, tmp = sys.argv[1], sys.argv[2]
