@@ -347,7 +347,10 @@ static void cert_key(struct tui *t, enum tui_action a)
     case TA_PGDN: scroll_by(&t->view_scroll, page(t)); break;
     case TA_HOME: t->view_scroll = 0; break;
     case TA_END: t->view_scroll = 1 << 20; break;
-    case TA_PEM: t->show_pem = !t->show_pem; break;
+    case TA_PEM:
+        t->show_pem = !t->show_pem;
+        t->view_scroll = 0; /* the PEM is drawn first */
+        break;
     case TA_PREV_CERT:
         if (t->cert_index > 0) {
             t->cert_index--;

@@ -110,15 +110,15 @@ static void draw_header(struct tui *t)
     enum verdict v = report_verdict(r);
     enum step_state vs = verdict_state(v);
     x += put(0, x, COLS - x, bar | A_BOLD, r->domain);
-    snprintf(buf, sizeof buf, "  policy: %s  verdict: ", sts_mode_name(report_policy_mode(r)));
-    x += put(0, x, COLS - x, bar, buf);
+    x += put(0, x, COLS - x, bar, "  ");
+    /* the verdict right after the domain, so a narrow terminal still shows it */
     snprintf(buf, sizeof buf, "%s %s", tui_state_symbol(vs, t->utf8, t->spin), verdict_name(v));
     attr_t va = t->color ? (role_attr[tui_state_role(vs)] | A_REVERSE) : (bar | A_BOLD);
     if (vs == ST_NA || vs == ST_RUNNING)
         va = bar | A_BOLD;
     x += put(0, x, COLS - x, va, buf);
-    snprintf(buf, sizeof buf, "  %s%s  resolver: %s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
-             r->interrupted ? " (interrupted)" : "",
+    snprintf(buf, sizeof buf, "  %s  policy: %s%s  resolver: %s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
+             sts_mode_name(report_policy_mode(r)), r->interrupted ? "  (interrupted)" : "",
              t->c->resolver_desc ? t->c->resolver_desc : r->resolver ? r->resolver : "system");
     put(0, x, COLS - x, bar, buf);
 }
@@ -164,11 +164,12 @@ static void draw_footer(struct tui *t)
     }
 }
 
-/* draw_lines - wrapped lines from *scroll into the box; clamps *scroll; returns the total. */
-static int draw_lines(const struct tui_lines *in, int y, int x, int w, int h, int *scroll)
+/* draw_box - wrap in to w columns (continuations indented by hang), clamp *scroll to what
+ * fits in h rows and draw from it; returns the number of wrapped lines. */
+static int draw_box(const struct tui_lines *in, int hang, int y, int x, int w, int h, int *scroll)
 {
     struct tui_lines wrapped = {0};
-    tui_lines_wrap(in, w, &wrapped);
+    tui_lines_wrap(in, w, hang, &wrapped);
     int total = (int)wrapped.n;
     if (*scroll > total - h)
         *scroll = total - h;
@@ -199,6 +200,7 @@ static void pane_title(struct tui *t, int y, int x, int w, bool focus, const cha
 
 static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x, int w, bool selected)
 {
+    enum { MS_COLS = 6 }; /* "9999ms", "12.3s", "n/a" right-aligned */
     bool focus = selected && !t->focus_detail;
     attr_t base = focus ? role_attr[TR_SELECTED] : selected ? A_BOLD : A_NORMAL;
     fill(y, x, w, base);
@@ -207,20 +209,18 @@ static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x
         snprintf(ms, sizeof ms, "n/a");
     else
         tui_fmt_ms(row->ms, ms, sizeof ms);
-    int msw = tui_text_width(ms);
     int cx = x + put(y, x, w, base, selected && !focus ? ">" : " ");
     cx += row->depth * 2;
     const char *sym = tui_state_symbol(row->state, t->utf8, t->spin);
     attr_t sa = focus ? base : role_attr[tui_state_role(row->state)] | base;
     cx += put(y, cx, x + w - cx, sa, sym);
     cx += put(y, cx, x + w - cx, base, " ");
-    int room = x + w - cx - (msw ? msw + 1 : 0);
-    if (row->mark)
-        room -= 2;
+    int room = x + w - cx - MS_COLS - 1 - (row->mark ? 2 : 0);
     cx += put(y, cx, room, base, row->label);
     if (row->mark)
-        put(y, cx + 1, x + w - cx - 1, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
-    if (msw && x + w - msw - 1 > cx)
+        put(y, cx + 1, 2, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
+    int msw = tui_text_width(ms);
+    if (msw && msw <= MS_COLS)
         put(y, x + w - msw - 1, msw, focus ? base : role_attr[TR_DIM], ms);
 }
 
@@ -255,19 +255,9 @@ static void draw_detail(struct tui *t, int x, int w, bool focus)
     struct view_ctx v = ctx_of(t);
     if (t->model.n && v.r)
         view_detail_build(&lines, &v, &t->model.rows[t->sel]);
-    struct tui_lines wrapped = {0};
-    tui_lines_wrap(&lines, w - 1, &wrapped);
-    t->detail_total = (int)wrapped.n;
-    tui_lines_clear(&wrapped);
-    int scroll = t->detail_scroll;
-    if (scroll > t->detail_total - L->list_h)
-        scroll = t->detail_total - L->list_h;
-    if (scroll < 0)
-        scroll = 0;
-    pane_title(t, L->body_y, x, w, focus, L->one_pane ? " Detail (Tab: tree)" : " Detail", scroll,
-               t->detail_total, L->list_h);
-    t->detail_scroll = scroll;
-    draw_lines(&lines, L->list_y, x + 1, w - 1, L->list_h, &t->detail_scroll);
+    t->detail_total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->detail_scroll);
+    pane_title(t, L->body_y, x, w, focus, L->one_pane ? " Detail (Tab: tree)" : " Detail",
+               t->detail_scroll, t->detail_total, L->list_h);
     tui_lines_clear(&lines);
 }
 
@@ -288,11 +278,7 @@ static void draw_cert(struct tui *t, int x, int w)
                  tls->nchain, row->host->host, row->addr->address);
         view_cert_build(&lines, &v, tls, c, t->show_pem);
     }
-    struct tui_lines wrapped = {0};
-    tui_lines_wrap(&lines, w - 1, &wrapped);
-    int total = (int)wrapped.n;
-    tui_lines_clear(&wrapped);
-    draw_lines(&lines, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
+    int total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
     pane_title(t, L->body_y, x, w, true, title, t->view_scroll, total, L->list_h);
     tui_lines_clear(&lines);
 }
@@ -314,7 +300,7 @@ static void draw_main(struct tui *t, enum tui_view top)
             draw_tree(t, 0, COLS, true);
         return;
     }
-    int tw = COLS * 42 / 100;
+    int tw = COLS * 45 / 100;
     if (tw < 34)
         tw = 34;
     if (tw > 60)
@@ -324,9 +310,9 @@ static void draw_main(struct tui *t, enum tui_view top)
     L->det_x = tw + 1;
     L->det_w = COLS - tw - 1;
     draw_tree(t, 0, tw, !t->focus_detail && !cert);
-    attrset(role_attr[TR_DIM]);
-    mvvline(L->body_y, tw, t->utf8 ? ACS_VLINE : '|', L->body_h);
-    attrset(A_NORMAL);
+    /* a plain character, not ACS: some terminals (and tmux captures) show ACS as letters */
+    for (int y = L->body_y; y < L->body_y + L->body_h; y++)
+        put(y, tw, 1, role_attr[TR_DIM], t->utf8 ? "│" : "|");
     if (cert)
         draw_cert(t, L->det_x, L->det_w);
     else
@@ -401,8 +387,13 @@ static void draw_matrix(struct tui *t)
             continue;
         }
         char label[320];
-        snprintf(label, sizeof label, "%s%s", ml->row->addr ? ml->row->addr->address : "(no address)",
-                 ml->row->cert_differs ? (t->utf8 ? " ≠" : " <>") : "");
+        const struct mx_addr *a = ml->row->addr;
+        if (a && a->port && a->port != 25)
+            snprintf(label, sizeof label, "%s:%d%s", a->address, a->port,
+                     ml->row->cert_differs ? (t->utf8 ? " ≠" : " <>") : "");
+        else
+            snprintf(label, sizeof label, "%s%s", a ? a->address : "(no address)",
+                     ml->row->cert_differs ? (t->utf8 ? " ≠" : " <>") : "");
         put(y + i, 3, addrw - 4, ml->row->cert_differs ? role_attr[TR_MARK] : A_NORMAL, label);
         for (int c = 0; c < VM_NCOLS; c++)
             draw_cell(t, y + i, addrw + c * cellw, cellw, &ml->row->cell[c]);
@@ -411,15 +402,29 @@ static void draw_matrix(struct tui *t)
     view_matrix_free(&m);
 }
 
-static void draw_text_view(struct tui *t, const char *title, const struct tui_lines *lines)
+static void draw_text_view(struct tui *t, const char *title, const struct tui_lines *lines, int hang)
 {
     struct tui_layout *L = &t->lay;
-    struct tui_lines wrapped = {0};
-    tui_lines_wrap(lines, COLS - 2, &wrapped);
-    int total = (int)wrapped.n;
-    tui_lines_clear(&wrapped);
-    draw_lines(lines, L->list_y, 1, COLS - 2, L->list_h, &t->view_scroll);
+    int total = draw_box(lines, hang, L->list_y, 1, COLS - 2, L->list_h, &t->view_scroll);
     pane_title(t, L->body_y, 0, COLS, true, title, t->view_scroll, total, L->list_h);
+}
+
+static void draw_learn(struct tui *t)
+{
+    struct tui_lines raw = {0}, l = {0};
+    const char *name = tui_node_learn_name(t->learn_node);
+    tui_learn_load(name, &raw);
+    const struct report *r = tui_report(t);
+    for (size_t i = 0; i < raw.n; i++) { /* the texts say DOMAIN; show the one being checked */
+        char *s = view_subst_domain(raw.v[i].text, r ? r->domain : NULL);
+        tui_lines_addn(&l, raw.v[i].role, raw.v[i].indent, s);
+        free(s);
+    }
+    char title[80];
+    snprintf(title, sizeof title, " Learn: %s (L or Esc closes)", name);
+    draw_text_view(t, title, &l, 0);
+    tui_lines_clear(&raw);
+    tui_lines_clear(&l);
 }
 
 static void draw_picker(struct tui *t)
@@ -484,13 +489,10 @@ void tui_draw(struct tui *t)
     } else if (top == TV_HELP) {
         struct tui_lines l = {0};
         tui_keys_help(&l);
-        draw_text_view(t, " Help", &l);
+        draw_text_view(t, " Help", &l, 2);
         tui_lines_clear(&l);
     } else if (top == TV_LEARN) {
-        struct tui_lines l = {0};
-        tui_learn_load(tui_node_learn_name(t->learn_node), &l);
-        draw_text_view(t, " Learn (Esc closes)", &l);
-        tui_lines_clear(&l);
+        draw_learn(t);
     }
     draw_footer(t);
     if (t->prompt == TP_DOMAIN)

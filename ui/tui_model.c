@@ -171,7 +171,7 @@ enum step_state tui_cert_state(const struct tls_info *tls, const struct cert_inf
         *why = "expires soon";
         return ST_WARN;
     }
-    *why = "ok";
+    *why = "valid, no problem found";
     return ST_PASS;
 }
 
@@ -295,7 +295,7 @@ void tui_model_build(struct tui_model *m, const struct report *r, int64_t now_ms
     snprintf(row->key, sizeof row->key, "sts");
 
     row = add_row(m, 0, TN_POLICY, r->policy.step.state, tui_step_ms(&r->policy.step, now_ms));
-    snprintf(row->label, sizeof row->label, "2 Policy https://%s",
+    snprintf(row->label, sizeof row->label, "2 Policy %s",
              r->policy.host ? r->policy.host : r->domain);
     snprintf(row->key, sizeof row->key, "policy");
 

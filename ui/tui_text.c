@@ -115,7 +115,7 @@ int tui_text_decode(const char *s, int cols, wchar_t *out, size_t outn)
 }
 
 /* wrap_one - append text (one logical line) wrapped to width, breaking after spaces. */
-static void wrap_one(const struct tui_line *in, int width, struct tui_lines *out)
+static void wrap_one(const struct tui_line *in, int width, int hang, struct tui_lines *out)
 {
     const char *s = in->text;
     int indent = in->indent;
@@ -145,18 +145,18 @@ static void wrap_one(const struct tui_line *in, int width, struct tui_lines *out
         s += take;
         while (*s == ' ')
             s++;
-        indent = in->indent + 2;
+        indent = in->indent + hang;
     } while (*s);
 }
 
-void tui_lines_wrap(const struct tui_lines *in, int width, struct tui_lines *out)
+void tui_lines_wrap(const struct tui_lines *in, int width, int hang, struct tui_lines *out)
 {
     tui_lines_clear(out);
     for (size_t i = 0; i < in->n; i++) {
         if (in->v[i].text[0] == '\0')
             tui_lines_addn(out, in->v[i].role, in->v[i].indent, "");
         else
-            wrap_one(&in->v[i], width, out);
+            wrap_one(&in->v[i], width, hang, out);
     }
 }
 

@@ -57,8 +57,8 @@ size_t tui_text_fit(const char *s, int cols, int *used);
 int tui_text_decode(const char *s, int cols, wchar_t *out, size_t outn);
 
 /* tui_lines_wrap - word-wrap every line of in to width columns into out (cleared first).
- * Continuation lines keep the role and get the indent plus 2. */
-void tui_lines_wrap(const struct tui_lines *in, int width, struct tui_lines *out);
+ * Continuation lines keep the role and get the indent plus hang (2 for evidence, 0 for prose). */
+void tui_lines_wrap(const struct tui_lines *in, int width, int hang, struct tui_lines *out);
 
 /* tui_state_symbol - fixed-width symbol of a state: UTF-8 ("✓", "⚠", "✗", "·", "⊘" and a
  * braille spinner) or ASCII ("[ok]" "[!!]" "[XX]" "[..]" "[na]" "[|] "). */

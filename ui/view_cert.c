@@ -71,6 +71,20 @@ static void add_sans(struct tui_lines *out, const struct cert_info *c)
         ADD(TR_WARN, 4, "none: RFC 8461 4.2 needs a DNS-ID, the CN is never used");
 }
 
+static void add_pem(struct tui_lines *out, const char *pem)
+{
+    ADD(TR_TITLE, 0, "PEM (p hides, w saves)");
+    while (*pem) {
+        size_t len = strcspn(pem, "\n");
+        char *line = xstrndup(pem, len);
+        tui_lines_addn(out, TR_NORMAL, 0, line);
+        free(line);
+        pem += len;
+        if (*pem == '\n')
+            pem++;
+    }
+}
+
 void view_cert_summary(struct tui_lines *out, const struct view_ctx *v, const struct cert_info *c)
 {
     ADD(TR_NORMAL, 2, "subject: %s", S(c->subject));
@@ -87,6 +101,10 @@ void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const stru
     enum step_state st = tui_cert_state(tls, c, v->now, &why);
     ADD(TR_TITLE, 0, "Certificate #%d%s", c->depth, c->depth == 0 ? " (leaf)" : "");
     ADD(tui_state_role(st), 0, "%s %s: %s", tui_state_symbol(st, v->utf8, 0), tui_state_word(st), S(why));
+    if (show_pem && c->pem) /* first, so p shows it without scrolling */
+        add_pem(out, c->pem);
+    else
+        ADD(TR_KEY, 0, "p shows the PEM, w saves PEM and fingerprints to a file, [ ] other certificates");
     ADD(TR_NORMAL, 0, "%s", "");
     view_cert_summary(out, v, c);
     ADD(TR_NORMAL, 2, "common name: %s (shown only, never used to match)", S(c->common_name));
@@ -109,22 +127,6 @@ void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const stru
     else
         ADD(TR_DIM, 2, "embedded SCTs: unknown");
     ADD(TR_DIM, 2, "DER: %zu bytes", c->der_len);
-    ADD(TR_NORMAL, 0, "%s", "");
-    if (show_pem && c->pem) {
-        ADD(TR_TITLE, 0, "PEM (p hides)");
-        const char *s = c->pem;
-        while (*s) {
-            size_t len = strcspn(s, "\n");
-            char *line = xstrndup(s, len);
-            tui_lines_addn(out, TR_NORMAL, 0, line);
-            free(line);
-            s += len;
-            if (*s == '\n')
-                s++;
-        }
-    } else {
-        ADD(TR_KEY, 0, "p shows the PEM, w saves PEM and fingerprints to a file, [ ] other certificates");
-    }
 }
 
 void view_cert_chain(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,

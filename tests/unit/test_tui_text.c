@@ -57,7 +57,7 @@ START_TEST(wrap_fits_width)
                   "200 from https://mta-sts.example.com/.well-known/mta-sts.txt so senders skip it");
     tui_lines_addn(&in, TR_NORMAL, 0, "");
     tui_lines_addn(&in, TR_NORMAL, 0, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-    tui_lines_wrap(&in, 30, &out);
+    tui_lines_wrap(&in, 30, 2, &out);
     ck_assert_uint_gt(out.n, 5);
     bool blank = false;
     for (size_t i = 0; i < out.n; i++) {
@@ -75,6 +75,8 @@ START_TEST(wrap_fits_width)
         if (out.v[i].role == TR_NORMAL)
             total += strlen(out.v[i].text);
     ck_assert_uint_eq(total, 57);
+    tui_lines_wrap(&in, 30, 0, &out); /* prose: no hanging indent */
+    ck_assert_int_eq(out.v[1].indent, 2);
     tui_lines_clear(&in);
     tui_lines_clear(&out);
     ck_assert_uint_eq(out.n, 0);

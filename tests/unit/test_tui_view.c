@@ -229,7 +229,7 @@ START_TEST(hostile_strings_are_drawable)
             view_cert_build(&l, &v, &m.rows[i].addr->smtp->tls, m.rows[i].cert, true);
         saw_banner |= has(&l, "banner: say");
         for (int width = 20; width <= 100; width += 40) {
-            tui_lines_wrap(&l, width, &w);
+            tui_lines_wrap(&l, width, 2, &w);
             for (size_t j = 0; j < w.n; j++) {
                 wchar_t out[512];
                 int used = tui_text_decode(w.v[j].text, width, out, 512);

@@ -1,0 +1,157 @@
+#!/bin/bash
+# tui.test.sh - drive the interactive TUI in tmux against the built-in lab and assert what a
+# person would see: the steps appear and end, a certificate drill-down shows subject, SANs and
+# expiry, help opens, a 60-column terminal still reads, export writes JSON that parses, q and
+# SIGTERM give the terminal back, and the ASCII/monochrome fallback works.
+# Usage: bash tui.test.sh /path/to/mxray   (exit 77 = skipped)
+set -u
+BIN=${1:?usage: tui.test.sh /path/to/mxray}
+
+skip() { echo "SKIP: $*"; exit 77; }
+command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+command -v python3 >/dev/null 2>&1 || skip "python3 is needed to parse the exported JSON"
+"$BIN" check --help >/dev/null 2>&1 || skip "mxray check --help fails (engine not landed yet)"
+"$BIN" demo --list >/dev/null 2>&1 || skip "mxray demo --list fails (built-in lab not wired yet)"
+
+# The first scenario expected to pass, else the first listed.
+SCENARIO=$("$BIN" demo --list 2>/dev/null | awk 'NR > 1 && $2 == "pass" { print $1; exit }')
+[ -n "$SCENARIO" ] || SCENARIO=$("$BIN" demo --list 2>/dev/null | awk 'NR == 2 { print $1 }')
+[ -n "$SCENARIO" ] || skip "no demo scenario listed"
+
+WORK=$(mktemp -d)
+SOCK="$WORK/tmux.sock"
+S=tui
+T() { tmux -u -S "$SOCK" "$@"; }
+cleanup() { T kill-server >/dev/null 2>&1; rm -rf "$WORK"; }
+trap cleanup EXIT
+mkdir -p "$WORK/out"
+
+fail() {
+    echo "FAIL: $*"
+    echo "---- screen ----"
+    cat "$WORK/screen" 2>/dev/null
+    exit 1
+}
+screen() { T capture-pane -p -t "$S" >"$WORK/screen" 2>/dev/null; }
+# wait_for PATTERN [SECONDS] - poll the pane until an extended regex matches (bounded).
+wait_for() {
+    local pat=$1 secs=${2:-15} i
+    for ((i = 0; i < secs * 20; i++)); do
+        screen
+        grep -Eq -- "$pat" "$WORK/screen" && return 0
+        sleep 0.05
+    done
+    fail "timed out after ${secs}s waiting for /$pat/"
+}
+# wait_gone PATTERN [SECONDS] - poll until the pattern is no longer on screen.
+wait_gone() {
+    local pat=$1 secs=${2:-10} i
+    for ((i = 0; i < secs * 20; i++)); do
+        screen
+        grep -Eq -- "$pat" "$WORK/screen" || return 0
+        sleep 0.05
+    done
+    fail "still showing /$pat/ after ${secs}s"
+}
+keys() { T send-keys -t "$S" "$@"; }
+
+# start ENV... - run "mxray demo SCENARIO" in a fresh session; its pid goes to $WORK/pid.
+start() {
+    T kill-server >/dev/null 2>&1
+    T new-session -d -s "$S" -x 100 -y 30 \
+        "cd '$WORK/out' && env $* sh -c 'echo \$\$ >$WORK/pid; exec \"$BIN\" demo $SCENARIO'; echo MXRAY-EXITED \$?; sleep 60"
+}
+
+echo "scenario: $SCENARIO"
+start LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+
+# 1. The walk-through appears and every step reaches its final state.
+wait_for "1 TXT _mta-sts\."
+wait_for "done in .*verdict" 30
+screen
+for step in "1 TXT _mta-sts" "2 Policy" "3 MX records" "4 TLS-RPT" "SMTP connect" "TLS TLSv1"; do
+    grep -q -- "$step" "$WORK/screen" || fail "step '$step' missing"
+done
+grep -Eq '[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏·]' "$WORK/screen" && fail "a step is still running or waiting after done"
+grep -q "✓" "$WORK/screen" || fail "no pass symbol"
+
+# 2. Drill into the first MX certificate: subject, SANs and expiry.
+found=0
+for ((i = 0; i < 25; i++)); do
+    keys j
+    screen
+    if grep -q "Certificate #0 sent by" "$WORK/screen"; then found=1; break; fi
+done
+[ $found = 1 ] || fail "never reached a certificate row with j"
+keys Enter
+wait_for "Certificate 1/[0-9]+ of"
+wait_for "subject: CN="
+grep -q "DNS:" "$WORK/screen" || fail "no SAN shown"
+grep -Eq "not after: .*\(in [0-9]+ days?\)" "$WORK/screen" || fail "no expiry with days left"
+grep -q "SHA-256" "$WORK/screen" || fail "no fingerprint"
+keys p
+wait_for "BEGIN CERTIFICATE" 5
+keys Escape
+wait_for "Walk-through"
+
+# 3. Help lists the keys; q closes it before it quits anything.
+keys '?'
+wait_for "mxray keys"
+grep -q "export: j JSON" "$WORK/screen" || fail "help misses the export key"
+keys q
+wait_gone "mxray keys"
+wait_for "Walk-through"
+
+# 4. The matrix shows the stages.
+keys m
+wait_for "handshake"
+grep -q "STARTTLS" "$WORK/screen" || fail "matrix misses a column"
+keys m
+wait_gone "MX host / address"
+
+# 5. A 60-column terminal falls back to one readable pane; 30x8 says it is too small.
+T resize-window -t "$S" -x 60 -y 24
+wait_for "Walk-through \(Tab: detail\)"
+grep -q "mxray" "$WORK/screen" || fail "header lost at 60 columns"
+grep -q "4 TLS-RPT" "$WORK/screen" || fail "tree lost at 60 columns"
+keys Tab
+wait_for "Detail \(Tab: tree\)"
+keys Tab
+T resize-window -t "$S" -x 30 -y 8
+wait_for "terminal too small"
+T resize-window -t "$S" -x 100 -y 30
+wait_for "Walk-through +│|Walk-through +\|"
+
+# 6. Export as JSON: the file named on screen exists and parses.
+keys e
+wait_for "Export as:"
+keys j
+wait_for "exported (\(still running\) )?to "
+path=$(grep -o "exported.* to [^ ]*\.json" "$WORK/screen" | sed 's/.* to //')
+[ -n "$path" ] || fail "no export path on screen"
+case $path in /*) ;; *) path="$WORK/out/$path" ;; esac
+[ -f "$path" ] || fail "export file $path missing"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["domain"], d' "$path" \
+    || fail "exported JSON does not parse"
+
+# 7. q quits and the terminal is back (the shell line after the program ended).
+keys q
+wait_for "MXRAY-EXITED 0"
+grep -q "Walk-through" "$WORK/screen" && fail "curses screen still visible after q"
+
+# 8. SIGTERM restores the terminal too (exit 128+15).
+start LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+wait_for "done in .*verdict" 30
+kill -TERM "$(cat "$WORK/pid")"
+wait_for "MXRAY-EXITED 143"
+grep -q "Walk-through" "$WORK/screen" && fail "curses screen still visible after SIGTERM"
+
+# 9. ASCII and monochrome fallback: no UTF-8 locale, NO_COLOR set.
+start LANG=C LC_ALL=C NO_COLOR=1 TERM=xterm
+wait_for "done in .*verdict" 30
+grep -q "\[ok\]" "$WORK/screen" || fail "no ASCII [ok] symbol in the C locale"
+grep -q "✓" "$WORK/screen" && fail "UTF-8 symbol drawn in the C locale"
+keys q
+wait_for "MXRAY-EXITED 0"
+
+echo "PASS: tui"
