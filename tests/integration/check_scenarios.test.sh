@@ -5,7 +5,8 @@
 # network namespace, throwaway CA) and runs, inside the namespace,
 #   mxray check --json --timeout 5 --ca-file LAB_CA NAME.lab.test
 # for every scenario of lab/scenarios.txt. lab/assert_report.py checks the JSON shape (contract
-# mxray.report.v1), the verdict, the exit status and the problem codes. Prints one line per
+# mxray.report.v1), the verdict, the exit status and the problem codes; the text report (same
+# command without --json) must exit with the same status. Prints one line per
 # scenario (PASS/FAIL NAME: details) and "N passed, N failed" last.
 # Usage: bash tests/integration/check_scenarios.test.sh /path/to/mxray
 #   MXRAY_LAB_SCENARIOS="good nullmx"  run only these scenarios
@@ -47,7 +48,7 @@ preflight() {
 
 # run_scenario - check NAME.lab.test with mxray inside the lab and print its PASS/FAIL line.
 run_scenario() {
-    local mxray="$1" name="$2" out err rc msg
+    local mxray="$1" name="$2" out err rc trc msg
     out="$LAB_DIR/results/$name.json"
     err="$LAB_DIR/results/$name.stderr"
     rc=0
@@ -59,8 +60,15 @@ run_scenario() {
     fi
     if msg="$("$PYTHON" "$ASSERT" --scenarios "$SCENARIOS" --problem-table "$PROBLEM_TABLE" \
             --name "$name" --json "$out" --exit "$rc" 2>&1)"; then
-        echo "PASS $name: $msg"
-        return 0
+        # The text report is another face of the same report: same exit status.
+        trc=0
+        lab_run timeout "$PER_RUN_LIMIT" "$mxray" check --timeout 5 --ca-file "$LAB_CA" \
+            "$name.$LAB_TLD" >"$LAB_DIR/results/$name.txt" 2>&1 || trc=$?
+        if [ "$trc" = "$rc" ]; then
+            echo "PASS $name: $msg"
+            return 0
+        fi
+        msg="JSON run passed, but the text run exited $trc instead of $rc"
     fi
     if [ -s "$err" ]; then
         msg+=" | stderr: $(head -c 300 "$err" | tr '\n' ' ')"

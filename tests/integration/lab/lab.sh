@@ -293,6 +293,10 @@ zone:
     name: "$LAB_TLD"
     zonefile: "$LAB_TLD.zone"
 EOF
+    if command -v nsd-checkzone >/dev/null; then
+        nsd-checkzone "$LAB_TLD" "$d/$LAB_TLD.zone" >>"$d/nsd.log" 2>&1 \
+            || { lab__fail_server nsd "$d/nsd.log" "the zone built from the scenarios is invalid"; return 1; }
+    fi
     ip netns exec "$LAB_NS" nsd -c "$d/nsd.conf" >>"$d/nsd.log" 2>&1 \
         || lab__fail_server nsd "$d/nsd.log" "nsd did not start"
 }
