@@ -298,7 +298,7 @@ static void enter(struct tui *t)
     const struct tui_row *row = &t->model.rows[t->sel];
     if (row->node == TN_CERT) {
         open_cert(t, row, row->cert_index);
-    } else if ((row->node == TN_TLS || row->node == TN_ADDR) && row->addr->smtp &&
+    } else if (row->node == TN_TLS && row->addr->smtp &&
                row->addr->smtp->tls.nchain) {
         open_cert(t, row, 0);
     } else {
@@ -412,8 +412,7 @@ static void picker_key(struct tui *t, enum tui_action a)
             start(t, out, ch->domain);
         break;
     }
-    case TA_BACK: t->quit = true; break;
-    default: break;
+    default: break; /* Esc does not quit from here: a stray escape sequence must not end it */
     }
 }
 

@@ -102,8 +102,8 @@ static void draw_header(struct tui *t)
     fill(0, 0, COLS, bar);
     int x = put(0, 0, COLS, bar | A_BOLD, " mxray ");
     const struct report *r = tui_report(t);
-    if (!r) {
-        put(0, x, COLS - x, bar, t->depth && tui_top(t) == TV_PICKER ? " choose a scenario" : " no domain yet");
+    if (!r || tui_top(t) == TV_PICKER) {
+        put(0, x, COLS - x, bar, tui_top(t) == TV_PICKER ? " choose a scenario" : " no domain yet");
         return;
     }
     char buf[600], ms[32];

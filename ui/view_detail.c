@@ -334,7 +334,7 @@ static void detail_addr(struct tui_lines *out, const struct view_ctx *v, const s
     ADD(TR_TITLE, 0, "%s [%s] port %d", row->host->host, a->address, a->port);
     add_step(out, v, row, &a->step);
     if (a->connect_addr && strcmp(a->connect_addr, a->address) != 0)
-        ADD(TR_DIM, 2, "connected to %s instead (--connect-to)", a->connect_addr);
+        ADD(TR_DIM, 2, "connected to: %s", a->connect_addr);
     ADD(a->sts_deliverable ? TR_OK : TR_FAIL, 2, "sender's eye: an MTA-STS sender %s deliver here",
         a->sts_deliverable ? "would" : "would NOT");
     if (a->report_as)

@@ -75,6 +75,11 @@ done
 grep -Eq '[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏·]' "$WORK/screen" && fail "a step is still running or waiting after done"
 grep -q "✓" "$WORK/screen" || fail "no pass symbol"
 
+# 1b. A mouse click (SGR 1006 report, as xterm sends it) selects the clicked row.
+keys -l $'\e[<0;6;4M'
+keys -l $'\e[<0;6;4m'
+wait_for "HTTPS policy fetch"
+
 # 2. Drill into the first MX certificate: subject, SANs and expiry.
 found=0
 for ((i = 0; i < 25; i++)); do
