@@ -34,12 +34,16 @@ skip() {
 # preflight - skip unless the binary can check, we are root and every lab tool is present.
 preflight() {
     local mxray="$1" help b
-    [ -n "$mxray" ] && [ -x "$mxray" ] || skip "usage: $0 /path/to/mxray (got '${mxray}')"
+    if [ -z "$mxray" ] || [ ! -x "$mxray" ]; then
+        skip "usage: $0 /path/to/mxray (got '${mxray}')"
+    fi
     help="$("$mxray" check --help 2>&1)" || skip "'mxray check --help' fails: no check command yet"
     # The placeholder binary answers anything with its version; wait for the real CLI.
     grep -q -- '--json' <<<"$help" || skip "'mxray check --help' does not mention --json yet"
     [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-    command -v ip >/dev/null && ip netns list >/dev/null 2>&1 || skip "ip netns unavailable"
+    if ! command -v ip >/dev/null || ! ip netns list >/dev/null 2>&1; then
+        skip "ip netns unavailable"
+    fi
     [ -n "$PYTHON" ] || skip "python3 not installed"
     for b in nsd unbound nginx postfix dig openssl ss; do
         command -v "$b" >/dev/null || skip "$b not installed (run scripts/deps.sh test)"
@@ -82,7 +86,7 @@ main() {
     local mxray="${1:-}" name passed=0 failed=0 selected=()
     [ -n "$mxray" ] && [ -e "$mxray" ] && mxray="$(realpath "$mxray")"
     preflight "$mxray"
-    # shellcheck source=lab/lab.sh
+    # shellcheck source-path=SCRIPTDIR source=lab/lab.sh
     source "$HERE/lab/lab.sh"
     lab_up "$SCENARIOS" || { echo "FAIL lab: the lab did not come up"; echo "0 passed, 1 failed"; exit 1; }
     mkdir -p "$LAB_DIR/results"

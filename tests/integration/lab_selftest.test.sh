@@ -27,7 +27,9 @@ skip() {
 preflight() {
     local b
     [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-    command -v ip >/dev/null && ip netns list >/dev/null 2>&1 || skip "ip netns unavailable"
+    if ! command -v ip >/dev/null || ! ip netns list >/dev/null 2>&1; then
+        skip "ip netns unavailable"
+    fi
     [ -n "$PYTHON" ] || skip "python3 not installed"
     for b in nsd unbound nginx postfix dig curl openssl ss; do
         command -v "$b" >/dev/null || PATH="$PATH:/usr/sbin:/sbin" command -v "$b" >/dev/null \
@@ -145,7 +147,7 @@ check_scenario() {
 main() {
     local name
     preflight
-    # shellcheck source=lab/lab.sh
+    # shellcheck source-path=SCRIPTDIR source=lab/lab.sh
     source "$HERE/lab/lab.sh"
     lab_up "$SCENARIOS" || { echo "FAIL lab: the lab did not come up"; exit 1; }
     for name in "${LAB_SCENARIOS[@]}"; do

@@ -120,6 +120,7 @@ lab__parse() {
 # lab__write_zone - write the lab.test zone file for nsd.
 lab__write_zone() {
     {
+        # shellcheck disable=SC2016  # $ORIGIN and $TTL are zone-file directives
         printf '$ORIGIN %s.\n$TTL 60\n' "$LAB_TLD"
         printf '@ IN SOA ns.%s. hostmaster.%s. 1 3600 600 86400 60\n' "$LAB_TLD" "$LAB_TLD"
         printf '@ IN NS ns.%s.\nns IN A %s\n' "$LAB_TLD" "$LAB_NSD_ADDR"
@@ -185,6 +186,7 @@ lab__selfsigned() {
 }
 
 # lab__ca_conf - write the openssl ca config of the root and the issuing CA.
+# shellcheck disable=SC2016  # $dir is expanded by openssl, not by the shell
 lab__ca_conf() {
     local d="$1" sect
     for sect in root issuing; do
@@ -381,8 +383,8 @@ lab__nginx() {
     done
     printf '}\n' >>"$conf"
     chmod -R a+rX "$LAB_DIR/www"
-    ip netns exec "$LAB_NS" nginx -p "$d" -e "$d/error.log" -c "$conf" >>"$d/error.log" 2>&1 \
-        || lab__fail_server nginx "$d/error.log" "nginx did not start"
+    ip netns exec "$LAB_NS" nginx -p "$d" -e "$d/error.log" -c "$conf" >>"$d/start.log" 2>&1 \
+        || { cat "$d/start.log" >>"$d/error.log"; lab__fail_server nginx "$d/error.log" "nginx did not start"; }
 }
 
 # lab__postfix - write a private Postfix instance (one smtpd per MX address), start it in the
