@@ -1,7 +1,39 @@
-/* main - placeholder entry until the CLI lands. */
+/* main - mxray's entry point: dispatch to a subcommand, or the interactive TUI. */
+#include "cmd_check.h"
+#include "cmd_demo.h"
+#include "cmd_lab.h"
+#include "cmd_lint.h"
+#include "cmd_tui.h"
+#include "problems_doc.h"
+#include "usage.h"
+#include "version.h"
+#include <locale.h>
 #include <stdio.h>
-int main(void)
+#include <string.h>
+
+int main(int argc, char **argv)
 {
-    puts("mxray " MXRAY_VERSION);
-    return 0;
+    setlocale(LC_ALL, "");
+    const char *cmd = argc > 1 ? argv[1] : "";
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage_main(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("mxray %s\n", mxray_version());
+        return 0;
+    }
+    if (strcmp(cmd, "--list-problems") == 0) {
+        problems_markdown_write(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "lint") == 0)
+        return cmd_lint(argc - 1, argv + 1);
+    if (strcmp(cmd, "lab") == 0)
+        return cmd_lab(argc - 1, argv + 1);
+    if (strcmp(cmd, "demo") == 0)
+        return cmd_demo(argc - 1, argv + 1);
+    return cmd_tui(argc, argv);
 }

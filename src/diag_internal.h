@@ -1,0 +1,75 @@
+/* diag_internal - state shared by diag.c (the step graph) and diag_judge.c (the rules that turn
+ * evidence into problems and verdicts). Not for faces. */
+#ifndef MXRAY_DIAG_INTERNAL_H
+#define MXRAY_DIAG_INTERNAL_H
+#include "diag.h"
+#include "dns.h"
+#include "https.h"
+#include "smtp.h"
+
+struct diag;
+
+/* One MX host's address lookups. */
+struct host_ctx {
+    struct diag *d;
+    struct mx_host *host;
+    char *lookup_name;         /* the MX name, or a --connect-to target name */
+    int port;                  /* 25, or the --connect-to port */
+    struct dns_query *qa, *qaaaa;
+    int lookups_left;
+    int probes_left;
+    bool matched;              /* policy match applied */
+};
+
+/* One address's SMTP probe. */
+struct addr_ctx {
+    struct diag *d;
+    struct host_ctx *hc;
+    struct mx_addr *addr;
+    struct smtp_probe *probe;
+    bool judged;
+};
+
+struct diag {
+    struct engine *e;
+    struct diag_opts o;
+    const char *ca_file;       /* o.ca_file, else SSL_CERT_FILE, else NULL */
+    struct report *r;
+    int64_t t0;
+    diag_event_cb cb;
+    void *arg;
+    int pending;               /* async operations still running */
+    bool stopped;
+    struct dns_query *q_sts, *q_tlsrpt, *q_mx, *q_pol_a, *q_pol_aaaa;
+    int pol_lookups_left;
+    struct https_fetch *fetch;
+    bool sts_done, fetch_done, policy_final, mx_done;
+    struct host_ctx **hosts;
+    size_t nhosts;
+    struct addr_ctx **addrs;
+    size_t naddrs;
+};
+
+int64_t diag_now(const struct diag *d);
+void diag_emit_step(struct diag *d, const struct step *s);
+void diag_emit_evidence(struct diag *d, const struct step *s);
+/* diag_problem - add a problem to the report and emit it; returns it for severity changes
+ * (valid until the next add). */
+struct problem *diag_problem(struct diag *d, enum problem_id id, enum step_kind step,
+                             const char *subject, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* diag_emit_problems_from - emit events for problems added directly to the list since index. */
+void diag_emit_problems_from(struct diag *d, size_t first);
+
+/* diag_judge.c */
+void judge_sts_record(struct diag *d);
+void judge_tlsrpt(struct diag *d);
+void judge_policy(struct diag *d);      /* needs the TXT result and the fetch result */
+void judge_mx_answer(struct diag *d);   /* fills hosts from the MX answer; may add problems */
+void judge_host_match(struct diag *d, struct host_ctx *hc); /* needs policy_final */
+void judge_address(struct diag *d, struct addr_ctx *ac);    /* needs policy_final + probe */
+void judge_host_done(struct diag *d, struct host_ctx *hc);  /* every address judged */
+const char *diag_connect_to_for(const struct diag *d, const char *host, int port,
+                                char *addr_out, size_t addr_len, int *port_out);
+
+#endif

@@ -1,0 +1,39 @@
+/* engine - the shared loop, DNS and HTTPS contexts that diagnoses run on. */
+#include "diag.h"
+#include "dns.h"
+#include "https.h"
+#include "loop.h"
+#include <stdio.h>
+#include <string.h>
+
+int engine_init(struct engine *e, const char *const *servers, size_t nservers, int timeout_ms,
+                char *err, size_t errlen)
+{
+    memset(e, 0, sizeof *e);
+    e->loop = loop_new();
+    struct dns_opts o = {.servers = servers, .nservers = nservers, .timeout_ms = timeout_ms};
+    e->dns = dns_new(e->loop, &o, err, errlen);
+    if (!e->dns) {
+        loop_free(e->loop);
+        e->loop = NULL;
+        return -1;
+    }
+    e->https = https_new(e->loop);
+    if (!e->https) {
+        snprintf(err, errlen, "cannot initialise HTTPS (libcurl)");
+        engine_fini(e);
+        return -1;
+    }
+    return 0;
+}
+
+void engine_fini(struct engine *e)
+{
+    if (e->https)
+        https_free(e->https);
+    if (e->dns)
+        dns_free(e->dns);
+    if (e->loop)
+        loop_free(e->loop);
+    memset(e, 0, sizeof *e);
+}

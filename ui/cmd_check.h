@@ -1,0 +1,21 @@
+/* cmd_check - `mxray check [OPTIONS] DOMAIN...`: the non-interactive diagnosis. */
+#ifndef MXRAY_CMD_CHECK_H
+#define MXRAY_CMD_CHECK_H
+#include "cli.h"
+#include "diag.h"
+
+/* cmd_check - argv[0] is "check". Returns the exit status (0 pass, 1 warn, 2 fail, 3 none,
+ * 64 usage, 70 internal, 130 interrupted). */
+int cmd_check(int argc, char **argv);
+
+/* cmd_diag_opts - diag options from parsed CLI options (borrows from o). */
+void cmd_diag_opts(const struct cli_opts *o, struct diag_opts *d);
+
+/* cmd_use_color - colour only on a terminal, without NO_COLOR and --no-color. */
+bool cmd_use_color(const struct cli_opts *o, int fd);
+
+/* cmd_normalize_domains - every domain to an A-label; on error prints
+ * "mxray: DOMAIN: reason" and returns -1. out[i] are allocated (caller frees). */
+int cmd_normalize_domains(const char *const *in, size_t n, char **out);
+
+#endif
