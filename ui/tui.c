@@ -148,8 +148,12 @@ static void remember(struct tui *t, const char *domain)
     t->history[t->nhistory++] = xstrdup(domain);
 }
 
-static void start(struct tui *t, const char *domain, const char *input)
+static void start(struct tui *t, const char *domain_arg, const char *input_arg)
 {
+    /* copy first: a re-run passes t->domain and the old report's input, freed below */
+    char domain[sizeof t->domain], input[512];
+    snprintf(domain, sizeof domain, "%s", domain_arg);
+    snprintf(input, sizeof input, "%s", input_arg ? input_arg : domain_arg);
     if (t->diag) {
         diag_free(t->diag);
         t->diag = NULL;
@@ -158,7 +162,7 @@ static void start(struct tui *t, const char *domain, const char *input)
     snprintf(t->domain, sizeof t->domain, "%s", domain);
     remember(t, domain);
     t->t0 = loop_now_ms();
-    t->diag = diag_start(t->c->engine, t->c->opts, domain, input ? input : domain, on_event, t);
+    t->diag = diag_start(t->c->engine, t->c->opts, domain, input, on_event, t);
     if (!t->diag)
         set_msg(t, TR_FAIL, "could not start the diagnosis of %s", domain);
     else

@@ -127,6 +127,11 @@ wait_for "terminal too small"
 T resize-window -t "$S" -x 100 -y 30
 wait_for "Walk-through +│|Walk-through +\|"
 
+# 5b. r re-runs the same domain.
+keys r
+wait_for "1 TXT _mta-sts\.[a-z0-9]"
+wait_for "done in .*verdict" 30
+
 # 6. Export as JSON: the file named on screen exists and parses.
 keys e
 wait_for "Export as:"
