@@ -286,8 +286,11 @@ static void detail_host(struct tui_lines *out, const struct view_ctx *v, const s
             h->policy_match ? "yes" : "no", h->match_note ? " - " : "", h->match_note ? h->match_note : "");
     else
         ADD(TR_NA, 2, "policy match: not applicable (no valid policy to match against)");
-    ADD(TR_NORMAL, 2, "a sender applying MTA-STS would deliver here: %s",
-        h->sts_deliverable ? "yes" : "no");
+    if (h->step.state == ST_WAITING || h->step.state == ST_RUNNING)
+        ADD(TR_DIM, 2, "sender's eye: not known until every address was probed");
+    else
+        ADD(h->sts_deliverable ? TR_OK : TR_FAIL, 2, "sender's eye: an MTA-STS sender %s deliver "
+            "to this host", h->sts_deliverable ? "would" : "would NOT");
     if (row->mark) {
         ADD(TR_MARK, 2, "%s addresses of this host serve different leaf certificates:",
             v->utf8 ? "≠" : "<>");
@@ -335,8 +338,11 @@ static void detail_addr(struct tui_lines *out, const struct view_ctx *v, const s
     add_step(out, v, row, &a->step);
     if (a->connect_addr && strcmp(a->connect_addr, a->address) != 0)
         ADD(TR_DIM, 2, "connected to: %s", a->connect_addr);
-    ADD(a->sts_deliverable ? TR_OK : TR_FAIL, 2, "sender's eye: an MTA-STS sender %s deliver here",
-        a->sts_deliverable ? "would" : "would NOT");
+    if (!a->smtp)
+        ADD(TR_DIM, 2, "sender's eye: not known until the probe ends");
+    else
+        ADD(a->sts_deliverable ? TR_OK : TR_FAIL, 2, "sender's eye: an MTA-STS sender %s deliver here",
+            a->sts_deliverable ? "would" : "would NOT");
     if (a->report_as)
         ADD(TR_DIM, 2, "its TLS report (RFC 8460 4.3) would say: %s", a->report_as);
     add_problems(out, v, row);

@@ -84,6 +84,7 @@ wait_for "HTTPS policy fetch"
 found=0
 for ((i = 0; i < 25; i++)); do
     keys j
+    sleep 0.1 # one redraw per key; do not overshoot the row
     screen
     if grep -q "Certificate #0 sent by" "$WORK/screen"; then found=1; break; fi
 done
