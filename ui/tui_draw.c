@@ -148,18 +148,22 @@ static void draw_footer(struct tui *t)
         put(y, 0, COLS, t->color ? role_attr[t->msg_role] | A_REVERSE : bar | A_BOLD, t->msg);
         return;
     }
-    static const enum tui_action hints[] = {TA_HELP, TA_QUIT, TA_TAB, TA_ENTER, TA_MATRIX,
-                                            TA_LEARN, TA_EXPORT, TA_NEW, TA_RERUN};
-    static const char *const words[] = {"help", "quit", "pane", "open", "matrix", "learn",
-                                        "export", "new", "re-run"};
-    static const char *const keysym[] = {"?", "q", "Tab", "Enter", "m", "L", "e", "n", "r"};
+    /* most useful first; a hint is drawn only when it fits whole */
+    static const struct { const char *key, *word; bool needs_report; } hints[] = {
+        {"?", "help", false},  {"q", "quit", false},    {"n", "new", false},
+        {"r", "re-run", true}, {"e", "export", true},   {"m", "matrix", true},
+        {"L", "learn", true},  {"Tab", "pane", true},   {"Enter", "open", true},
+    };
     int x = 1;
-    for (size_t i = 0; i < sizeof hints / sizeof hints[0] && x < COLS; i++) {
-        if (hints[i] == TA_TAB && !t->diag)
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+        if (hints[i].needs_report && !tui_report(t))
             continue;
-        x += put(y, x, COLS - x, bar | A_BOLD, keysym[i]);
+        int w = tui_text_width(hints[i].key) + 1 + tui_text_width(hints[i].word);
+        if (x + w > COLS)
+            break;
+        x += put(y, x, COLS - x, bar | A_BOLD, hints[i].key);
         x += put(y, x, COLS - x, bar, " ");
-        x += put(y, x, COLS - x, bar, words[i]);
+        x += put(y, x, COLS - x, bar, hints[i].word);
         x += put(y, x, COLS - x, bar, "  ");
     }
 }
@@ -356,9 +360,11 @@ static void draw_matrix(struct tui *t)
     int addrw = COLS - cellw * VM_NCOLS;
     int y = L->list_y, h = L->list_h - 1;
     put(y, 0, addrw, role_attr[TR_BOLD], " MX host / address");
+    bool full = cellw - 1 >= 9; /* "handshake" is the longest name */
     for (int c = 0; c < VM_NCOLS; c++)
         put(y, addrw + c * cellw, cellw - 1, role_attr[TR_BOLD],
-            view_matrix_col_name((enum view_matrix_col)c));
+            full ? view_matrix_col_name((enum view_matrix_col)c)
+                 : view_matrix_col_short((enum view_matrix_col)c));
     y++;
 
     size_t cap = m.n * 2 + m.notes.n + 4, n = 0;
@@ -372,8 +378,8 @@ static void draw_matrix(struct tui *t)
     for (size_t i = 0; i < m.notes.n; i++)
         lines[n++] = (struct matrix_line){.text = m.notes.v[i].text, .role = m.notes.v[i].role,
                                           .indent = m.notes.v[i].indent + 1};
-    lines[n++] = (struct matrix_line){.text = m.n ? "n/a = not applicable (an earlier stage failed or "
-                                               "was skipped): not a failure of that stage"
+    lines[n++] = (struct matrix_line){.text = m.n ? "n/a = not applicable: an earlier stage failed or "
+                                               "was skipped (not a failure)"
                                            : "no MX address yet",
                                       .role = TR_DIM, .indent = 1};
     if (t->view_scroll > (int)n - h)

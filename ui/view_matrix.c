@@ -16,6 +16,13 @@ const char *view_matrix_col_name(enum view_matrix_col c)
     return c < VM_NCOLS ? names[c] : "?";
 }
 
+const char *view_matrix_col_short(enum view_matrix_col c)
+{
+    static const char *const names[VM_NCOLS] = {"dns", "conn", "banner", "EHLO", "STLS", "TLS",
+                                                "cert", "policy"};
+    return c < VM_NCOLS ? names[c] : "?";
+}
+
 void view_matrix_free(struct view_matrix *m)
 {
     free(m->rows);

@@ -38,5 +38,6 @@ struct view_matrix {
 void view_matrix_build(struct view_matrix *m, const struct report *r, int64_t now_ms, bool utf8);
 void view_matrix_free(struct view_matrix *m);
 const char *view_matrix_col_name(enum view_matrix_col c); /* "resolve", ..., "policy" */
+const char *view_matrix_col_short(enum view_matrix_col c); /* at most 6 columns: "dns", "STLS" */
 
 #endif
