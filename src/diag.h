@@ -62,6 +62,11 @@ void diag_free(struct diag *d);
 /* engine_init - loop, DNS (servers may be empty = system) and HTTPS contexts. */
 int engine_init(struct engine *e, const char *const *servers, size_t nservers, int timeout_ms,
                 char *err, size_t errlen);
+/* engine_init_on - the same on an existing loop (the built-in lab must listen on the loop
+ * before the DNS context learns its port). The engine takes the loop: engine_fini frees it,
+ * also after a failure here (which leaves only e->loop set). */
+int engine_init_on(struct engine *e, struct loop *l, const char *const *servers,
+                   size_t nservers, int timeout_ms, char *err, size_t errlen);
 void engine_fini(struct engine *e);
 
 #endif

@@ -1,9 +1,9 @@
 /* cmd_demo - the TUI over the built-in lab (contract in cmd_demo.h).
  *
  * The lab must share the engine's loop, and the engine's DNS context must know the lab's
- * resolver port, which exists only once the lab listens. So the engine is assembled here in
- * the same three steps as engine_init (loop, DNS, HTTPS), with the lab started in between;
- * engine_fini frees it as usual, after lab_stop has removed the lab's watches. */
+ * resolver port, which exists only once the lab listens: so the loop comes first, then the
+ * lab, then engine_init_on. engine_fini frees it all, after lab_stop removed the lab's
+ * watches. */
 #include "cmd_demo.h"
 #include "cmd_lab.h"
 #include "diag.h"
@@ -27,21 +27,18 @@ static int usage(FILE *f, int rc)
     return rc;
 }
 
-/* engine_on_lab - loop, lab, then DNS (asking only the lab) and HTTPS. */
+/* engine_on_lab - the lab on a new loop, then the engine on it, asking only the lab. */
 static struct lab *engine_on_lab(struct engine *e, const char *dir, char *err, size_t errlen)
 {
-    memset(e, 0, sizeof *e);
-    e->loop = loop_new();
-    struct lab *lab = lab_start(e->loop, dir, NULL, 0, err, errlen);
-    if (!lab)
+    struct loop *l = loop_new();
+    struct lab *lab = lab_start(l, dir, NULL, 0, err, errlen);
+    if (!lab) {
+        memset(e, 0, sizeof *e);
+        e->loop = l; /* engine_fini frees it */
         return NULL;
+    }
     const char *servers[] = {lab_resolver(lab)};
-    struct dns_opts o = {.servers = servers, .nservers = 1, .timeout_ms = MX_TIMEOUT_DEFAULT_MS};
-    e->dns = dns_new(e->loop, &o, err, errlen);
-    e->https = e->dns ? https_new(e->loop) : NULL;
-    if (!e->https) {
-        if (e->dns)
-            snprintf(err, errlen, "cannot initialise HTTPS (libcurl)");
+    if (engine_init_on(e, l, servers, 1, MX_TIMEOUT_DEFAULT_MS, err, errlen) < 0) {
         lab_stop(lab);
         return NULL;
     }
