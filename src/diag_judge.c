@@ -244,7 +244,7 @@ void judge_policy(struct diag *d)
         /* RFC 8461 3.3: senders fetch the policy only after a valid TXT record. */
         p->status = POL_NOT_FETCHED;
         end_step(d, &p->step, ST_NA,
-                 xstrdup("not applicable: no valid _mta-sts record, senders do not fetch it"));
+                 xstrdup("no valid _mta-sts record, so senders do not fetch the policy"));
         policy_became_final(d);
         return;
     }

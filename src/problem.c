@@ -1,6 +1,7 @@
 /* problem - the code table and the problem list (contract in problem.h). */
 #include "problem.h"
 #include "xalloc.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,4 +87,46 @@ void problem_list_clear(struct problem_list *l)
     free(l->items);
     l->items = NULL;
     l->n = 0;
+}
+
+/* is_word_at - token stands at text+i as a whole word (no letter, digit, '_' or '-' around). */
+static int is_word_at(const char *text, size_t i, const char *token, size_t n)
+{
+    if (strncmp(text + i, token, n) != 0)
+        return 0;
+    unsigned char before = i ? (unsigned char)text[i - 1] : ' ';
+    unsigned char after = (unsigned char)text[i + n];
+    return !(isalnum(before) || before == '_' || before == '-') &&
+           !(isalnum(after) || after == '_' || after == '-');
+}
+
+char *problem_text_fill(const char *text, const char *domain, const char *host)
+{
+    if (!text)
+        return xstrdup("");
+    const char *tokens[2] = {"DOMAIN", "HOST"}, *values[2] = {domain, host};
+    size_t cap = strlen(text) + 1, n = 0;
+    for (int k = 0; k < 2; k++)
+        cap += values[k] ? 4 * strlen(values[k]) : 0; /* few placeholders per text */
+    char *out = xmalloc(cap);
+    for (size_t i = 0; text[i];) {
+        int k;
+        for (k = 0; k < 2; k++)
+            if (values[k] && is_word_at(text, i, tokens[k], strlen(tokens[k])))
+                break;
+        if (k == 2) {
+            out[n++] = text[i++];
+            continue;
+        }
+        size_t vl = strlen(values[k]);
+        if (n + vl + (strlen(text) - i) + 1 > cap) {
+            cap = n + vl + strlen(text) + 1;
+            out = xrealloc(out, cap);
+        }
+        memcpy(out + n, values[k], vl);
+        n += vl;
+        i += strlen(tokens[k]);
+    }
+    out[n] = '\0';
+    return out;
 }

@@ -75,4 +75,9 @@ int problem_list_has(const struct problem_list *l, enum problem_id id);
 int problem_list_worst(const struct problem_list *l);
 void problem_list_clear(struct problem_list *l);
 
+/* problem_text_fill - a table text (what/fix) with the placeholder words DOMAIN and HOST
+ * replaced by domain and host (either may be NULL: that word is then left). Only whole words
+ * are replaced, so "NXDOMAIN" stays. Caller frees. */
+char *problem_text_fill(const char *text, const char *domain, const char *host);
+
 #endif

@@ -14,21 +14,7 @@
 
 char *view_subst_domain(const char *text, const char *domain)
 {
-    if (!text)
-        return xstrdup("");
-    size_t n = 0;
-    char *buf = xmalloc(strlen(text) * (domain ? strlen(domain) + 1 : 1) + 1);
-    for (const char *s = text; *s;) {
-        if (domain && strncmp(s, "DOMAIN", 6) == 0) {
-            memcpy(buf + n, domain, strlen(domain));
-            n += strlen(domain);
-            s += 6;
-        } else {
-            buf[n++] = *s++;
-        }
-    }
-    buf[n] = '\0';
-    return buf;
+    return problem_text_fill(text, domain, NULL);
 }
 
 void view_split_escaped(struct tui_lines *out, const char *text, enum tui_role role, int indent)

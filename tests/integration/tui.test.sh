@@ -56,10 +56,18 @@ wait_gone() {
 keys() { T send-keys -t "$S" "$@"; }
 
 # start ENV... - run "mxray demo SCENARIO" in a fresh session; its pid goes to $WORK/pid.
+# tmux on a loaded machine now and then fails to start its server ("server exited
+# unexpectedly"): retry a few times before calling it a failure.
 start() {
-    T kill-server >/dev/null 2>&1
-    T new-session -d -s "$S" -x 100 -y 30 \
-        "cd '$WORK/out' && env $* sh -c 'echo \$\$ >$WORK/pid; exec \"$BIN\" demo $SCENARIO'; echo MXRAY-EXITED \$?; sleep 60"
+    local try
+    for try in 1 2 3 4 5; do
+        T kill-server >/dev/null 2>&1
+        T new-session -d -s "$S" -x 100 -y 30 \
+            "cd '$WORK/out' && env $* sh -c 'echo \$\$ >$WORK/pid; exec \"$BIN\" demo $SCENARIO'; echo MXRAY-EXITED \$?; sleep 60" &&
+            T has-session -t "$S" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    fail "tmux would not start a session"
 }
 
 echo "scenario: $SCENARIO"
