@@ -92,6 +92,34 @@ static int parse_timeout(const char *v, int *ms)
     return 0;
 }
 
+static int parse_uint(const char *s, size_t n, long max, long *out)
+{
+    long v = 0;
+    if (n == 0 || n > 9)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_shard(const char *s, int *k, int *n)
+{
+    const char *slash = strchr(s, '/');
+    long kv, nv;
+    if (!slash || parse_uint(s, (size_t)(slash - s), CLI_SHARD_MAX, &kv) < 0 ||
+        parse_uint(slash + 1, strlen(slash + 1), CLI_SHARD_MAX, &nv) < 0 || kv < 1 || kv > nv)
+        return -1;
+    *k = (int)kv;
+    *n = (int)nv;
+    return 0;
+}
+
 /* take_value - the value of an option given as "--opt VALUE" or "--opt=VALUE". */
 static const char *take_value(int argc, char **argv, int *i, const char *name)
 {
@@ -164,6 +192,29 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
     } else if (is_opt(a, "--ehlo")) {
         VALUE("--ehlo");
         o->ehlo_name = v;
+    } else if (is_opt(a, "--batch")) {
+        VALUE("--batch");
+        if (o->batch_file) {
+            snprintf(err, errlen, "--batch given twice");
+            return -1;
+        }
+        o->batch_file = v;
+    } else if (is_opt(a, "--concurrency")) {
+        VALUE("--concurrency");
+        long n;
+        if (parse_uint(v, strlen(v), CLI_CONCURRENCY_MAX, &n) < 0 || n < 1) {
+            snprintf(err, errlen, "--concurrency %.40s: expected a number from 1 to %d", v,
+                     CLI_CONCURRENCY_MAX);
+            return -1;
+        }
+        o->concurrency = (int)n;
+        o->concurrency_set = true;
+    } else if (is_opt(a, "--shard")) {
+        VALUE("--shard");
+        if (cli_parse_shard(v, &o->shard_k, &o->shard_n) < 0) {
+            snprintf(err, errlen, "--shard %.40s: expected K/N with 1 <= K <= N", v);
+            return -1;
+        }
     } else {
         snprintf(err, errlen, "unknown option %.80s", a);
         return -1;
@@ -176,6 +227,8 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o, char *err, s
 {
     memset(o, 0, sizeof *o);
     o->timeout_ms = MX_TIMEOUT_DEFAULT_MS;
+    o->concurrency = CLI_CONCURRENCY_DEFAULT;
+    o->shard_k = o->shard_n = 1;
     bool only_args = false;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];

@@ -2,7 +2,8 @@
  *
  * The option set is binding (issue #2): --resolver ADDR[:PORT] (repeatable), --ca-file PATH,
  * --timeout SECONDS, -4, -6, --json, --no-color, --connect-to HOST:PORT:ADDR:PORT
- * (repeatable). Added: --verbose, --ehlo NAME. Pointers in the result borrow from argv. */
+ * (repeatable). Added: --verbose, --ehlo NAME; batch mode (issue #6): --batch FILE ("-" is
+ * stdin), --concurrency N, --shard K/N. Pointers in the result borrow from argv. */
 #ifndef MXRAY_CLI_H
 #define MXRAY_CLI_H
 #include <stdbool.h>
@@ -10,6 +11,9 @@
 #include "limits.h"
 
 #define CLI_DOMAINS_MAX 1024
+#define CLI_CONCURRENCY_DEFAULT 32  /* domains in flight: gentle on a home router's resolver */
+#define CLI_CONCURRENCY_MAX 1000    /* each domain holds a few sockets at once */
+#define CLI_SHARD_MAX 1000000
 
 struct cli_opts {
     const char *resolvers[MX_RESOLVERS_MAX];
@@ -25,6 +29,10 @@ struct cli_opts {
     size_t nconnect_to;
     const char *domains[CLI_DOMAINS_MAX];
     size_t ndomains;
+    const char *batch_file; /* NULL, a path, or "-" for stdin */
+    int concurrency;        /* domains in flight (default CLI_CONCURRENCY_DEFAULT) */
+    bool concurrency_set;   /* --concurrency was given */
+    int shard_k, shard_n;   /* --shard K/N, 1 <= K <= N; 1/1 when not given */
     bool help;
 };
 
@@ -37,5 +45,7 @@ bool cli_valid_resolver(const char *s);
 /* cli_valid_connect_to - curl's HOST:PORT:ADDR:PORT (HOST/ports may be empty, ADDR may be a
  * bracketed IPv6 address or a name). */
 bool cli_valid_connect_to(const char *s);
+/* cli_parse_shard - "K/N" with 1 <= K <= N <= CLI_SHARD_MAX; 0 or -1. */
+int cli_parse_shard(const char *s, int *k, int *n);
 
 #endif

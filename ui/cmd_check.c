@@ -1,9 +1,11 @@
 /* cmd_check - run the engine over one or more domains and print text or JSON.
  *
- * All domains run at once on one loop. Each report is printed as soon as it is done (JSON
- * Lines when more than one domain with --json). Ctrl-C stops every diagnosis, prints what is
- * known so far and exits 130. */
+ * One domain: the full report (text or one JSON object). Ctrl-C stops the diagnosis, prints
+ * what is known so far and exits 130. Several domains, or --batch FILE: batch mode (batch.h),
+ * a table or JSON Lines, a bounded number of domains in flight on the same loop. */
 #include "cmd_check.h"
+#include "batch.h"
+#include "batch_input.h"
 #include "domain.h"
 #include "escape.h"
 #include "loop.h"
@@ -11,6 +13,7 @@
 #include "report_text.h"
 #include "usage.h"
 #include "xalloc.h"
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +147,53 @@ static int run_all(struct engine *e, const struct cli_opts *o, char **domains)
     return run.exit_code < 0 ? 70 : run.exit_code;
 }
 
+/* read_batch - command-line domains, then the --batch file, into list. Returns 0, or an
+ * exit status when the file cannot be read. */
+static int read_batch(const struct cli_opts *o, struct batch_list *list)
+{
+    batch_list_init(list, o->shard_k, o->shard_n);
+    for (size_t i = 0; i < o->ndomains; i++)
+        batch_list_add(list, o->domains[i], strlen(o->domains[i]), NULL, i + 1, stderr);
+    if (!o->batch_file)
+        return 0;
+    bool is_stdin = strcmp(o->batch_file, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(o->batch_file, "r");
+    char *name = escape_str(is_stdin ? "stdin" : o->batch_file);
+    int rc = 0;
+    if (!f) {
+        fprintf(stderr, "mxray: %s: %s\n", name, strerror(errno));
+        rc = 66; /* EX_NOINPUT */
+    } else if (batch_list_read(list, f, name, stderr) < 0) {
+        fprintf(stderr, "mxray: %s: %s\n", name, strerror(errno));
+        rc = 74; /* EX_IOERR */
+    }
+    if (f && !is_stdin)
+        fclose(f);
+    free(name);
+    return rc;
+}
+
+static int run_batch(const struct cli_opts *o)
+{
+    struct batch_list list;
+    int rc = read_batch(o, &list);
+    if (!rc && list.unique == 0) {
+        fprintf(stderr, "mxray check: no valid domain in the input\n");
+        rc = 64;
+    }
+    char err[256];
+    struct engine e;
+    if (!rc && engine_init(&e, o->resolvers, o->nresolvers, o->timeout_ms, err, sizeof err) < 0) {
+        fprintf(stderr, "mxray: %s\n", err);
+        rc = 70;
+    } else if (!rc) {
+        rc = batch_run(&e, o, &list);
+        engine_fini(&e);
+    }
+    batch_list_free(&list);
+    return rc;
+}
+
 int cmd_check(int argc, char **argv)
 {
     struct cli_opts o;
@@ -156,8 +206,11 @@ int cmd_check(int argc, char **argv)
         usage_check(stdout);
         return 0;
     }
+    if (o.batch_file || o.ndomains > 1)
+        return run_batch(&o);
     if (o.ndomains == 0) {
-        fprintf(stderr, "mxray check: no domain given (usage: mxray check [OPTIONS] DOMAIN...)\n");
+        fprintf(stderr, "mxray check: no domain given (usage: mxray check [OPTIONS] DOMAIN... "
+                        "or --batch FILE)\n");
         return 64;
     }
     char **domains = xcalloc(o.ndomains, sizeof *domains);

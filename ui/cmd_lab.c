@@ -9,7 +9,9 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static volatile sig_atomic_t stop_signal;
 
@@ -20,11 +22,13 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fputs("usage: mxray lab [--env] [SCENARIO...]\n"
+    fputs("usage: mxray lab [--env] [--clones N] [SCENARIO...]\n"
           "       mxray lab --list\n"
           "Serve the built-in MTA-STS teaching lab on 127.0.0.1 until Ctrl-C.\n"
-          "  --env    print MXRAY_LAB_*=VALUE lines for scripts instead of the guide\n"
-          "  --list   list the scenarios and exit\n"
+          "  --env       print MXRAY_LAB_*=VALUE lines for scripts instead of the guide\n"
+          "  --clones N  serve N copies of each scenario as NAME.cK.mxray.test (K = 1..N),\n"
+          "              MX hosts on 127.1.x.y, reached with two connect-to mappings\n"
+          "  --list      list the scenarios and exit\n"
           "With no SCENARIO every scenario is served.\n",
           f);
 }
@@ -149,13 +153,39 @@ static void install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/* parse_clones - 1..LAB_CLONES_MAX, or 0 when v is not such a number. */
+static size_t parse_clones(const char *v)
+{
+    char *end;
+    long n = v ? strtol(v, &end, 10) : 0;
+    return v && *v && !*end && n >= 1 && n <= LAB_CLONES_MAX ? (size_t)n : 0;
+}
+
+/* raise_fd_limit - clones hold a listening socket per MX host, plus the connections. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 int cmd_lab(int argc, char **argv)
 {
     bool env = false;
+    size_t clones = 0;
     int first = 1;
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (!strcmp(argv[first], "--env")) {
             env = true;
+        } else if (!strcmp(argv[first], "--clones")) {
+            if (!(clones = parse_clones(first + 1 < argc ? argv[++first] : NULL))) {
+                fprintf(stderr, "mxray lab: --clones needs a number from 1 to %d\n",
+                        LAB_CLONES_MAX);
+                return 64;
+            }
+            raise_fd_limit();
         } else if (!strcmp(argv[first], "--list")) {
             return cmd_demo_list();
         } else if (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h")) {
@@ -174,8 +204,8 @@ int cmd_lab(int argc, char **argv)
     }
     struct loop *l = loop_new();
     char err[512];
-    struct lab *lab = lab_start(l, dir, (const char *const *)argv + first, (size_t)(argc - first),
-                                err, sizeof err);
+    struct lab *lab = lab_start_clones(l, dir, (const char *const *)argv + first,
+                                       (size_t)(argc - first), clones, err, sizeof err);
     if (!lab) {
         fprintf(stderr, "mxray lab: %s\n", err);
         loop_free(l);

@@ -1,6 +1,8 @@
 /* lab - start and stop the built-in lab (contract in lab.h): load scenarios, make the CA,
  * write its PEM into a mkdtemp directory, start DNS, HTTPS and one SMTP server per MX host,
- * and build the connect-to mappings that point a client at them. */
+ * and build the connect-to mappings that point a client at them. Clones (lab_start_clones)
+ * are the same scenario files with the zone name rewritten, and their MX hosts on loopback
+ * addresses of their own. */
 #include "lab_int.h"
 #include "loop.h"
 #include "xalloc.h"
@@ -32,7 +34,12 @@ struct lab {
     char *dir, *ca_file, *resolver;
     char **connect_to;
     size_t nconnect_to;
+    size_t clones;     /* 0: one copy of each scenario, a port per MX host */
+    int clone_port;    /* the clones' shared SMTP port */
 };
+
+#define CLONE_ADDR_BASE 0x7f010001u /* 127.1.0.1: clear of 127.0.0.x, which others use */
+#define CLONE_CONNS_PER_SCN 8       /* open connections allowed per clone domain */
 
 static bool is_dir(const char *p)
 {
@@ -54,6 +61,75 @@ const char *lab_asset_dir(void)
     return NULL;
 }
 
+/* read_text - a scenario file, bounded like lab_scn_load. NULL with err. */
+static char *read_text(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = xmalloc(LAB_FILE_MAX + 1);
+    *len = fread(buf, 1, LAB_FILE_MAX + 1, f);
+    fclose(f);
+    if (*len > LAB_FILE_MAX) {
+        snprintf(err, errlen, "%s: larger than %d bytes", path, LAB_FILE_MAX);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* clone_text - the file with every "mxray.test" as "cK.mxray.test", and the clone's domain
+ * given first (a "domain:" line of the file, rewritten too, still overrides it). */
+static char *clone_text(const char *text, size_t len, const char *name, size_t k, size_t *outlen)
+{
+    static const char zone[] = LAB_ZONE;
+    const size_t zl = sizeof zone - 1;
+    char label[32];
+    int ll = snprintf(label, sizeof label, "c%zu.", k);
+    size_t hits = 0;
+    for (const char *p = text; (p = memmem(p, len - (size_t)(p - text), zone, zl)); p += zl)
+        hits++;
+    char *head = xasprintf("domain: %s.%s%s\n", name, label, zone);
+    size_t hl = strlen(head), cap = hl + len + hits * (size_t)ll + 1, o = hl;
+    char *out = xmalloc(cap);
+    memcpy(out, head, hl);
+    free(head);
+    for (size_t i = 0; i < len;) {
+        if (len - i >= zl && !memcmp(text + i, zone, zl)) {
+            memcpy(out + o, label, (size_t)ll);
+            o += (size_t)ll;
+        }
+        out[o++] = text[i++];
+    }
+    out[o] = '\0';
+    *outlen = o;
+    return out;
+}
+
+/* load_clones - `clones` rewritten copies of scenario name (file path). */
+static int load_clones(struct lab *lab, const char *path, const char *name, char *err,
+                       size_t errlen)
+{
+    size_t len, cl;
+    char *text = read_text(path, &len, err, errlen);
+    if (!text)
+        return -1;
+    int rc = 0;
+    for (size_t k = 1; k <= lab->clones && !rc; k++) {
+        char *c = clone_text(text, len, name, k, &cl);
+        struct lab_scn *scn = lab_scn_parse(c, cl, name, err, errlen);
+        free(c);
+        if (scn)
+            lab->e[lab->n++].scn = scn;
+        else
+            rc = -1;
+    }
+    free(text);
+    return rc;
+}
+
 /* load - the named scenarios, or all of them; rejects duplicates and shared MX hosts. */
 static int load(struct lab *lab, const char *dir, const char *const *names, size_t n, char *err,
                 size_t errlen)
@@ -68,7 +144,7 @@ static int load(struct lab *lab, const char *dir, const char *const *names, size
         }
     }
     size_t count = n ? n : nall;
-    lab->e = xcalloc(count, sizeof *lab->e);
+    lab->e = xcalloc(count * (lab->clones ? lab->clones : 1), sizeof *lab->e);
     int rc = 0;
     for (size_t i = 0; i < count && !rc; i++) {
         const char *name = n ? names[i] : all[i];
@@ -76,7 +152,9 @@ static int load(struct lab *lab, const char *dir, const char *const *names, size
         if (n && (strchr(name, '/') || access(path, R_OK))) {
             snprintf(err, errlen, "unknown scenario '%s' (mxray demo --list shows them)", name);
             rc = -1;
-        } else if (!(lab->e[i].scn = lab_scn_load(path, name, err, errlen))) {
+        } else if (lab->clones) {
+            rc = load_clones(lab, path, name, err, errlen);
+        } else if (!(lab->e[lab->n].scn = lab_scn_load(path, name, err, errlen))) {
             rc = -1;
         } else {
             lab->n++;
@@ -95,7 +173,8 @@ static int check_unique(const struct lab *lab, char *err, size_t errlen)
     for (size_t i = 0; i < lab->n; i++) {
         for (size_t j = 0; j < i; j++) {
             const struct lab_scn *a = lab->e[i].scn, *b = lab->e[j].scn;
-            if (!strcmp(a->info.name, b->info.name) || !strcmp(a->info.domain, b->info.domain)) {
+            if ((!lab->clones && !strcmp(a->info.name, b->info.name)) ||
+                !strcmp(a->info.domain, b->info.domain)) {
                 snprintf(err, errlen, "scenario %s given twice", a->info.name);
                 return -1;
             }
@@ -119,8 +198,56 @@ static void add_mapping(struct lab *lab, struct lab_entry *e, const char *host, 
     xptr_push((void ***)&e->connect_to, &e->nconnect_to, m);
 }
 
+/* point_a_records - every A record of host now holds addr (host byte order). */
+static void point_a_records(struct lab_scn *scn, const char *host, uint32_t addr)
+{
+    for (size_t i = 0; i < scn->nrr; i++) {
+        struct lab_rr *r = &scn->rr[i];
+        if (r->type == 1 && r->rdlen == 4 && !strcasecmp(r->owner, host)) {
+            r->rdata[0] = (unsigned char)(addr >> 24);
+            r->rdata[1] = (unsigned char)(addr >> 16);
+            r->rdata[2] = (unsigned char)(addr >> 8);
+            r->rdata[3] = (unsigned char)addr;
+        }
+    }
+}
+
+/* start_clone_smtp - one SMTP server per clone MX host, each on its own address and all on
+ * one port (the first bind picks it); A records follow. */
+static int start_clone_smtp(struct lab *lab, char *err, size_t errlen)
+{
+    uint32_t next = CLONE_ADDR_BASE;
+    for (size_t i = 0; i < lab->n; i++) {
+        struct lab_scn *scn = lab->e[i].scn;
+        for (size_t j = 0; j < scn->nmx; j++, next++) {
+            if ((next & 0xff) == 0xff) /* skip x.y.z.255 and x.y.z.0 */
+                next += 2;
+            struct lab_smtp *s = lab_smtp_new_at(lab->loop, lab->conns, lab->ca, &scn->mx[j],
+                                                 next, lab->clone_port, err, errlen);
+            if (!s)
+                return -1;
+            xptr_push((void ***)&lab->smtp, &lab->nsmtp, s);
+            lab->clone_port = lab_smtp_port_of(s);
+            point_a_records(scn, scn->mx[j].host, next);
+        }
+    }
+    char *m443 = xasprintf(":443:127.0.0.1:%d", lab_https_port_of(lab->https));
+    char *m25 = xasprintf(":25::%d", lab->clone_port);
+    xptr_push((void ***)&lab->connect_to, &lab->nconnect_to, m443);
+    xptr_push((void ***)&lab->connect_to, &lab->nconnect_to, m25);
+    for (size_t i = 0; i < lab->n; i++) {
+        lab->e[i].connect_to = xcalloc(2, sizeof(char *));
+        lab->e[i].connect_to[0] = m443;
+        lab->e[i].connect_to[1] = m25;
+        lab->e[i].nconnect_to = 2;
+    }
+    return 0;
+}
+
 static int start_servers(struct lab *lab, char *err, size_t errlen)
 {
+    if (lab->clones) /* a batch run holds several connections per domain in flight */
+        lab_conn_set_max(lab->conns, lab->n * CLONE_CONNS_PER_SCN);
     struct lab_scn **scn = xcalloc(lab->n, sizeof *scn);
     for (size_t i = 0; i < lab->n; i++)
         scn[i] = lab->e[i].scn;
@@ -131,6 +258,8 @@ static int start_servers(struct lab *lab, char *err, size_t errlen)
     if (!lab->dns || !lab->https)
         return -1;
     lab->resolver = xasprintf("127.0.0.1:%d", lab_dns_port_of(lab->dns));
+    if (lab->clones)
+        return start_clone_smtp(lab, err, errlen);
     for (size_t i = 0; i < lab->n; i++) {
         struct lab_entry *e = &lab->e[i];
         if (e->scn->policy.present)
@@ -168,8 +297,20 @@ static int make_dir(struct lab *lab, char *err, size_t errlen)
 struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *const *names,
                       size_t n, char *err, size_t errlen)
 {
+    return lab_start_clones(l, scenario_dir, names, n, 0, err, errlen);
+}
+
+struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const char *const *names,
+                             size_t n, size_t clones, char *err, size_t errlen)
+{
+    if (clones > LAB_CLONES_MAX) {
+        snprintf(err, errlen, "at most %d clones", LAB_CLONES_MAX);
+        return NULL;
+    }
     struct lab *lab = xcalloc(1, sizeof *lab);
     lab->loop = l;
+    lab->clones = clones;
+    lab->clone_port = 0;
     lab->conns = lab_conn_set_new();
     /* A client that resets mid-write must not kill the process (SSL writes use write(2)). */
     signal(SIGPIPE, SIG_IGN);
@@ -265,6 +406,11 @@ size_t lab_scenario_connect_to(const struct lab *lab, size_t i, const char *cons
     }
     *list = (const char *const *)lab->e[i].connect_to;
     return lab->e[i].nconnect_to;
+}
+
+int lab_clone_smtp_port(const struct lab *lab)
+{
+    return lab->clones ? lab->clone_port : -1;
 }
 
 int lab_smtp_port(const struct lab *lab, const char *host)

@@ -27,6 +27,22 @@ struct lab;
  * Returns NULL with a one-line reason in err on failure (unknown scenario, bad file, bind). */
 struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *const *names,
                       size_t n, char *err, size_t errlen);
+/* lab_start_clones - lab_start serving `clones` copies of each scenario under distinct names
+ * (clones == 0 is lab_start), for batch runs and benchmarks over many domains. In clone K
+ * (1..clones) every "mxray.test" of the scenario file reads "cK.mxray.test": all-good gives
+ * all-good.c1.mxray.test with MX hosts mx1.all-good.c1.mxray.test, ... Scenario names stay
+ * (lab_scenario_name is "all-good" for every clone; the domains differ). Every clone MX host
+ * gets a loopback address of its own (127.1.0.1, 127.1.0.2, ...; its A record says so) and
+ * its SMTP server listens there, all on one shared port; so two mappings reach every host
+ * while the engine still connects to the address DNS gave: ":25::SMTPPORT" (same address,
+ * other port) and ":443:127.0.0.1:HTTPSPORT" (the HTTPS server; SNI picks the certificate).
+ * lab_connect_to and lab_scenario_connect_to return exactly these two. */
+struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const char *const *names,
+                             size_t n, size_t clones, char *err, size_t errlen);
+#define LAB_CLONES_MAX 10000
+/* lab_clone_smtp_port - the shared SMTP port of a clone lab, else -1. */
+int lab_clone_smtp_port(const struct lab *lab);
+
 /* lab_stop - close everything and remove the temporary directory; NULL is allowed. */
 void lab_stop(struct lab *lab);
 

@@ -40,19 +40,26 @@ struct lab_conn {
 
 struct lab_conn_set {
     struct lab_conn *head;
-    size_t n;
+    size_t n, max;
 };
 
 static void conn_arm(struct lab_conn *c);
 
 struct lab_conn_set *lab_conn_set_new(void)
 {
-    return xcalloc(1, sizeof(struct lab_conn_set));
+    struct lab_conn_set *s = xcalloc(1, sizeof(struct lab_conn_set));
+    s->max = LAB_CONNS_MAX;
+    return s;
 }
 
 bool lab_conn_set_full(const struct lab_conn_set *s)
 {
-    return s->n >= LAB_CONNS_MAX;
+    return s->n >= s->max;
+}
+
+void lab_conn_set_max(struct lab_conn_set *s, size_t max)
+{
+    s->max = max > LAB_CONNS_MAX ? max : LAB_CONNS_MAX;
 }
 
 static void conn_destroy(struct lab_conn *c)

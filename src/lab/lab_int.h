@@ -47,6 +47,16 @@ struct lab_policy {
     size_t nnames;
 };
 
+/* A TLSA record a scenario publishes for an MX host (RFC 6698), computed at lab start from the
+ * certificates made then: "leaf" the served certificate, "ca" the lab CA, "next" and "old" a
+ * certificate with a fresh key that the server does not use (the next key of a rollover, or
+ * the key before a rotation). */
+enum lab_tlsa_ref { LAB_TLSA_LEAF, LAB_TLSA_CA, LAB_TLSA_NEXT, LAB_TLSA_OLD };
+struct lab_tlsa {
+    uint8_t usage, selector, mtype;
+    enum lab_tlsa_ref ref;
+};
+
 struct lab_mx {
     char *host;            /* lower case, no trailing dot */
     enum lab_cert_kind cert;
@@ -55,6 +65,10 @@ struct lab_mx {
     bool starttls;
     int tls_max;           /* TLS1_VERSION .. TLS1_3_VERSION */
     char *banner;          /* text after "220 " */
+    struct lab_tlsa *tlsa; /* "tlsa:" lines, published at _25._tcp.HOST */
+    size_t ntlsa;
+    bool tlsa_servfail;    /* "tlsa_lookup: servfail": the TLSA lookup fails as a validating
+                            * resolver fails bogus data (RFC 4035 5.5) */
 };
 
 struct lab_scn {
@@ -65,6 +79,7 @@ struct lab_scn {
     struct lab_policy policy;
     struct lab_mx *mx;
     size_t nmx;
+    bool signed_zone;      /* "dnssec: signed": the lab DNS sets AD on answers in the domain */
 };
 
 /* lab_scn.c */
@@ -90,6 +105,11 @@ void lab_ca_free(struct lab_ca *ca);
 int lab_ca_write_pem(const struct lab_ca *ca, const char *path);
 /* lab_ca_server_ctx - a server SSL_CTX holding a new certificate of kind for names
  * (names[0] is the CN), limited to TLS versions min..max. NULL with err on failure. */
+/* lab_ca_cert - the CA certificate (borrowed). */
+X509 *lab_ca_cert(const struct lab_ca *ca);
+/* lab_ca_spare - a new good certificate for host with a key of its own (a key the servers do
+ * not use); the caller frees it. NULL on failure. */
+X509 *lab_ca_spare(const struct lab_ca *ca, const char *host);
 SSL_CTX *lab_ca_server_ctx(const struct lab_ca *ca, enum lab_cert_kind kind,
                            const char *const *names, size_t nnames, int tls_max, char *err,
                            size_t errlen);
@@ -121,11 +141,15 @@ const char *lab_conn_sni(const struct lab_conn *c); /* server name the client se
 /* lab_conn_close_after_flush - send what is queued, then close. */
 void lab_conn_close_after_flush(struct lab_conn *c);
 bool lab_conn_set_full(const struct lab_conn_set *s);
+/* lab_conn_set_max - raise the open-connection bound (default LAB_CONNS_MAX; clones). */
+void lab_conn_set_max(struct lab_conn_set *s, size_t max);
 
 /* lab_net.c - listening sockets on 127.0.0.1 */
 /* lab_listen - bind 127.0.0.1:port (0 = any) of type SOCK_STREAM or SOCK_DGRAM, non-blocking.
  * Returns the fd and the bound port in *bound, or -1 with err. */
 int lab_listen(int type, int port, int *bound, char *err, size_t errlen);
+/* lab_listen_at - the same on addr (host byte order, e.g. 127.1.0.1 for a clone). */
+int lab_listen_at(int type, uint32_t addr, int port, int *bound, char *err, size_t errlen);
 /* lab_accept - accept one client non-blocking; -1 when none. */
 int lab_accept(int lfd);
 
@@ -135,6 +159,18 @@ struct lab_dns *lab_dns_new(struct loop *l, struct lab_conn_set *conns, struct l
                             size_t n, char *err, size_t errlen);
 int lab_dns_port_of(const struct lab_dns *d);
 void lab_dns_free(struct lab_dns *d);
+/* lab_dns_add - serve one more record (borrowed; it must outlive the DNS server). */
+void lab_dns_add(struct lab_dns *d, const struct lab_rr *rr);
+
+/* lab_dane.c - the TLSA records of one MX host (DANE, RFC 7672) */
+/* lab_dane_records - the records mx->tlsa asks for, from leaf (the served certificate) and the
+ * lab CA; *rr is an array the caller frees with lab_dane_free. Returns 0, -1 with err. */
+int lab_dane_records(const struct lab_ca *ca, const struct lab_mx *mx, X509 *leaf,
+                     struct lab_rr **rr, size_t *n, char *err, size_t errlen);
+void lab_dane_free(struct lab_rr *rr, size_t n);
+/* lab_dane_wants_ca - the host publishes a DANE-TA record for the lab CA: serve it in the chain
+ * (RFC 7672 3.1.2: the server must send the trust anchor). */
+bool lab_dane_wants_ca(const struct lab_mx *mx);
 /* lab_dns_answer - build the reply to query q (exported for tests). Returns its length, 0 to
  * stay silent. udp: limit to 512 bytes or the query's EDNS size, setting TC when cut. */
 size_t lab_dns_answer(const struct lab_dns *d, const unsigned char *q, size_t qlen,
@@ -152,8 +188,14 @@ void lab_https_free(struct lab_https *h);
 struct lab_smtp;
 struct lab_smtp *lab_smtp_new(struct loop *l, struct lab_conn_set *conns, const struct lab_ca *ca,
                               const struct lab_mx *mx, char *err, size_t errlen);
+/* lab_smtp_new_at - the same listening on addr:port (host byte order; port 0 = any). */
+struct lab_smtp *lab_smtp_new_at(struct loop *l, struct lab_conn_set *conns,
+                                 const struct lab_ca *ca, const struct lab_mx *mx, uint32_t addr,
+                                 int port, char *err, size_t errlen);
 int lab_smtp_port_of(const struct lab_smtp *s);
 const char *lab_smtp_mx_host(const struct lab_smtp *s);
 void lab_smtp_free(struct lab_smtp *s);
+/* lab_smtp_tlsa - the TLSA records of this server's host (see lab_dane_records). */
+size_t lab_smtp_tlsa(const struct lab_smtp *s, const struct lab_rr **rr);
 
 #endif

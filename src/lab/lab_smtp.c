@@ -10,6 +10,7 @@
 #include "loop.h"
 #include "xalloc.h"
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,13 @@ static void on_accept(void *arg, int fd, int revents)
 struct lab_smtp *lab_smtp_new(struct loop *l, struct lab_conn_set *conns, const struct lab_ca *ca,
                               const struct lab_mx *mx, char *err, size_t errlen)
 {
+    return lab_smtp_new_at(l, conns, ca, mx, INADDR_LOOPBACK, 0, err, errlen);
+}
+
+struct lab_smtp *lab_smtp_new_at(struct loop *l, struct lab_conn_set *conns,
+                                 const struct lab_ca *ca, const struct lab_mx *mx, uint32_t addr,
+                                 int port, char *err, size_t errlen)
+{
     struct lab_smtp *s = xcalloc(1, sizeof *s);
     s->loop = l;
     s->conns = conns;
@@ -184,7 +192,7 @@ struct lab_smtp *lab_smtp_new(struct loop *l, struct lab_conn_set *conns, const 
     }
     s->ctx = lab_ca_server_ctx(ca, mx->cert, names, n, mx->tls_max, err, errlen);
     free(wrong);
-    if (!s->ctx || (s->fd = lab_listen(SOCK_STREAM, 0, &s->port, err, errlen)) < 0) {
+    if (!s->ctx || (s->fd = lab_listen_at(SOCK_STREAM, addr, port, &s->port, err, errlen)) < 0) {
         lab_smtp_free(s);
         return NULL;
     }

@@ -59,6 +59,12 @@ START_TEST(bad_input_rejected)
         "check --resolver 1.2.3.4:0 x.org", "check --resolver 1.2.3.4:99999 x.org",
         "check --connect-to a:b x.org",  "check --connect-to mx:25:1.2.3.4 x.org",
         "check --connect-to mx:2x5:1.2.3.4:25 x.org",
+        "check --batch",                 "check --batch a --batch b",
+        "check --concurrency 0 x.org",   "check --concurrency 1001 x.org",
+        "check --concurrency 5x x.org",  "check --shard 0/3 x.org",
+        "check --shard 4/3 x.org",       "check --shard 3 x.org",
+        "check --shard 1/ x.org",        "check --shard /2 x.org",
+        "check --shard 1/2000000 x.org", "check --shard -1/2 x.org",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct cli_opts o;
@@ -92,6 +98,36 @@ START_TEST(double_dash_ends_options)
 }
 END_TEST
 
+START_TEST(batch_options)
+{
+    struct cli_opts o;
+    char err[256] = "";
+    ck_assert_int_eq(parse(&o, "check x.org", err), 0);
+    ck_assert_ptr_null(o.batch_file);
+    ck_assert_int_eq(o.concurrency, CLI_CONCURRENCY_DEFAULT);
+    ck_assert(!o.concurrency_set);
+    ck_assert_int_eq(o.shard_k, 1);
+    ck_assert_int_eq(o.shard_n, 1);
+    ck_assert_int_eq(parse(&o, "check --batch domains.txt --concurrency 200 --shard 2/5 --json",
+                           err),
+                     0);
+    ck_assert_str_eq(o.batch_file, "domains.txt");
+    ck_assert_int_eq(o.concurrency, 200);
+    ck_assert(o.concurrency_set && o.json);
+    ck_assert_int_eq(o.shard_k, 2);
+    ck_assert_int_eq(o.shard_n, 5);
+    ck_assert_uint_eq(o.ndomains, 0);
+    /* "-" is stdin, not an option; the = form works too */
+    ck_assert_int_eq(parse(&o, "check --batch - --shard=5/5 a.example", err), 0);
+    ck_assert_str_eq(o.batch_file, "-");
+    ck_assert_int_eq(o.shard_k, 5);
+    ck_assert_uint_eq(o.ndomains, 1);
+    ck_assert_int_eq(parse(&o, "check --batch=list --concurrency=1", err), 0);
+    ck_assert_str_eq(o.batch_file, "list");
+    ck_assert_int_eq(o.concurrency, 1);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -101,6 +137,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, bad_input_rejected);
     tcase_add_test(tc, connect_to_forms);
     tcase_add_test(tc, double_dash_ends_options);
+    tcase_add_test(tc, batch_options);
     suite_add_tcase(s, tc);
     return s;
 }
