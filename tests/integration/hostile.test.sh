@@ -53,7 +53,7 @@ HTTPS_B=$(awk '{print $4}' "$TMP/cases" | sort -u | tr '\n' ' ')
 
 bash "$HOSTILE/make_certs.sh" "$TMP" "${CASES[@]}" >"$TMP/certs.log" 2>&1 ||
     { bad "make_certs.sh: $(tail -3 "$TMP/certs.log")"; echo "$passed passed, $failed failed"; exit 1; }
-: >"$TMP/dns.log" >"$TMP/smtp.log" >"$TMP/https.log"
+for f in dns smtp https; do : >"$TMP/$f.log"; done
 "$PY" "$HOSTILE/hostile_dns.py" "$TMP/dns.port" "$TMP/dns.log" "$LIFETIME" &
 PIDS+=($!)
 # shellcheck disable=SC2086  # behaviour lists are words
