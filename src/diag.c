@@ -307,6 +307,7 @@ static void on_host_addr(void *arg, struct dns_answer *ans)
         if (hc->probes_left == 0 && d->policy_final)
             judge_host_done(d, hc);
     }
+    dane_on_addr_answer(d, hc, ans); /* may start the TLSA lookup of a CNAME target */
     d->pending--;
     maybe_finish(d);
 }
@@ -319,6 +320,7 @@ static void start_host(struct diag *d, struct mx_host *h)
     xptr_push((void ***)&d->hosts, &d->nhosts, hc);
     begin(d, &h->step);
     begin(d, &h->resolve);
+    dane_start(d, hc); /* TLSA beside A/AAAA: never on the critical path */
     char addr[300];
     int port = 25;
     if (diag_connect_to_for(d, h->host, 25, addr, sizeof addr, &port)) {
@@ -384,6 +386,7 @@ static void finish(struct diag *d)
     for (size_t i = 0; i < d->nhosts; i++)
         if (d->hosts[i]->host->step.state == ST_RUNNING)
             judge_host_done(d, d->hosts[i]);
+    dane_finish(d);
     r->duration_ms = diag_now(d);
     r->done = true;
     emit(d, DIAG_EV_DONE, NULL, 0);
@@ -393,6 +396,11 @@ static void maybe_finish(struct diag *d)
 {
     if (d->pending == 0 && !d->r->done)
         finish(d);
+}
+
+void diag_maybe_finish(struct diag *d)
+{
+    maybe_finish(d);
 }
 
 struct diag *diag_start(struct engine *e, const struct diag_opts *o, const char *domain,
@@ -444,6 +452,7 @@ static void cancel_all(struct diag *d)
     for (size_t i = 0; i < d->naddrs; i++)
         if (d->addrs[i]->probe)
             smtp_probe_cancel(d->addrs[i]->probe), d->addrs[i]->probe = NULL;
+    dane_cancel(d);
 }
 
 /* mark_unfinished - steps still running when stopped end as "not applicable" with a note. */

@@ -19,6 +19,10 @@ struct host_ctx {
     int lookups_left;
     int probes_left;
     bool matched;              /* policy match applied */
+    struct dns_query *q_tlsa, *q_tlsa_cname; /* TLSA at the MX name / at its CNAME target */
+    int tlsa_left;             /* TLSA lookups still running */
+    bool dane_final;           /* the host's TLSA answer is judged: addresses may be judged */
+    int dane_worst;            /* worst severity of the host's DANE problems, -1 none */
 };
 
 /* One address's SMTP probe. */
@@ -69,6 +73,21 @@ void judge_mx_answer(struct diag *d);   /* fills hosts from the MX answer; may a
 void judge_host_match(struct diag *d, struct host_ctx *hc); /* needs policy_final */
 void judge_address(struct diag *d, struct addr_ctx *ac);    /* needs policy_final + probe */
 void judge_host_done(struct diag *d, struct host_ctx *hc);  /* every address judged */
+/* diag.c */
+void diag_maybe_finish(struct diag *d); /* finish when nothing is pending */
+
+/* diag_dane.c - DANE (RFC 7672) beside MTA-STS */
+void dane_start(struct diag *d, struct host_ctx *hc); /* TLSA lookup, beside the A/AAAA ones */
+/* dane_on_addr_answer - after each A/AAAA answer of hc (CNAME expansion, RFC 7672 2.2.3). */
+void dane_on_addr_answer(struct diag *d, struct host_ctx *hc, const struct dns_answer *ans);
+bool dane_ready(const struct host_ctx *hc); /* TLSA judged; the addresses may be judged */
+/* judge_dane_address - from judge_address, after the MTA-STS verdict of the address. */
+void judge_dane_address(struct diag *d, struct addr_ctx *ac, const char *subj);
+/* dane_host_state - the host step state with its DANE problems folded in. */
+enum step_state dane_host_state(const struct host_ctx *hc, enum step_state st);
+void dane_cancel(struct diag *d);  /* stopping: cancel TLSA lookups, every host final */
+void dane_finish(struct diag *d);  /* report-level DNSSEC facts, when the check ends */
+
 const char *diag_connect_to_for(const struct diag *d, const char *host, int port,
                                 char *addr_out, size_t addr_len, int *port_out);
 

@@ -85,8 +85,8 @@ void judge_address(struct diag *d, struct addr_ctx *ac)
     struct mx_addr *a = ac->addr;
     struct mx_host *h = ac->hc->host;
     const struct smtp_result *s = a->smtp;
-    if (ac->judged || !s)
-        return;
+    if (ac->judged || !s || !dane_ready(ac->hc))
+        return; /* dane_ready: the host's TLSA answer is judged first (diag_dane.c) */
     ac->judged = true;
     enum sts_mode mode = report_policy_mode(d->r);
     char subj[MX_DOMAIN_MAX + 64];
@@ -107,6 +107,7 @@ void judge_address(struct diag *d, struct addr_ctx *ac)
     a->report_as = first_report_as(d, first);
     if (!a->report_as && h->policy_checked && !h->policy_match)
         a->report_as = "validation-failure";
+    judge_dane_address(d, ac, subj); /* after the MTA-STS verdict, before the step state */
     int worst = -1;
     for (size_t i = first; i < d->r->problems.n; i++)
         if ((int)d->r->problems.items[i].severity > worst)
@@ -123,7 +124,7 @@ void judge_address(struct diag *d, struct addr_ctx *ac)
 void judge_host_done(struct diag *d, struct host_ctx *hc)
 {
     struct mx_host *h = hc->host;
-    if (h->step.state != ST_RUNNING)
+    if (h->step.state != ST_RUNNING || !dane_ready(hc))
         return;
     size_t first = d->r->problems.n;
     if (!h->naddrs) {
@@ -152,6 +153,7 @@ void judge_host_done(struct diag *d, struct host_ctx *hc)
         st = report_policy_mode(d->r) == STS_MODE_ENFORCE ? ST_FAIL : (st == ST_FAIL ? st : ST_WARN);
     if (d->r->problems.n > first)
         st = ST_FAIL;
+    st = dane_host_state(hc, st);
     h->sts_deliverable = any;
     free(h->step.note);
     h->step.note = h->naddrs ? xasprintf("%zu address(es); an MTA-STS sender would %s", h->naddrs,

@@ -6,6 +6,12 @@
  * DNS_TIMEOUT; c-ares still holds the query's arg, so the struct lives until c-ares calls
  * back, and that late callback is a no-op.
  *
+ * Every query is built here (ares_create_query with an EDNS OPT record, RFC 6891 6.1.2) and
+ * sent with ares_send, because c-ares 1.18's ares_query cannot set the DO bit: with DO
+ * (RFC 3225 3, RFC 4035 3.2.1) a validating resolver sets AD on what it validated, which is
+ * how the DNSSEC status of each answer is known (DANE, RFC 7672 2.1). c-ares still retries
+ * without the OPT record when a server answers FORMERR.
+ *
  * Results are never delivered from inside c-ares: its callback parses the answer and a 0 ms
  * timer hands it to the user on the next turn. So a user callback may start queries, cancel
  * others or call dns_free, and dns_query never calls back synchronously.
@@ -18,12 +24,15 @@
 #include <ares.h>
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DNS_TRIES 2             /* per server; c-ares doubles the timeout each round */
 #define DNS_TRY_MIN_MS 200      /* shortest per-try timeout we hand to c-ares */
 #define DNS_EDNS_PAYLOAD 1232   /* DNS flag day 2020 recommendation */
+#define DNS_OPT_LEN 11          /* RFC 6891 6.1.2: root name, TYPE, CLASS, TTL, RDLEN */
+#define DNS_T_OPT 41
 
 struct dns_ctx {
     struct loop *loop;
@@ -353,6 +362,32 @@ static void on_ares(void *arg, int status, int timeouts, unsigned char *abuf, in
         q->deliver_timer = loop_timer_set(q->d->loop, 0, on_deliver, q);
 }
 
+/* query_id - c-ares 1.18 replaces the id with its own random one; ours is random anyway. */
+static unsigned short query_id(void)
+{
+    unsigned short id = 0;
+    if (getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t)sizeof id)
+        id = (unsigned short)(loop_now_ms() * 2654435761u >> 16);
+    return id;
+}
+
+int dns_build_query(const char *name, uint16_t type, unsigned char **buf, int *len)
+{
+    *buf = NULL;
+    *len = 0;
+    if (ares_create_query(name, 1 /* class IN */, type, query_id(), 1 /* RD */, buf, len,
+                          DNS_EDNS_PAYLOAD) != ARES_SUCCESS)
+        return -1;
+    unsigned char *opt = *buf + *len - DNS_OPT_LEN;
+    if (*len < 12 + DNS_OPT_LEN || opt[0] != 0 || opt[1] != 0 || opt[2] != DNS_T_OPT) {
+        ares_free_string(*buf);
+        *buf = NULL;
+        return -1;
+    }
+    opt[7] |= 0x80; /* TTL = extended RCODE, VERSION, then the flags: DO is their top bit */
+    return 0;
+}
+
 struct dns_query *dns_query(struct dns_ctx *d, const char *name, uint16_t type, dns_cb cb,
                             void *arg)
 {
@@ -369,7 +404,14 @@ struct dns_query *dns_query(struct dns_ctx *d, const char *name, uint16_t type, 
     d->queries = q;
     q->deadline_timer = loop_timer_set(d->loop, d->timeout_ms, on_deadline, q);
     /* on_ares may run synchronously here (bad name, no servers): it only schedules. */
-    ares_query(d->ch, name ? name : "", 1 /* class IN */, type, on_ares, q);
+    unsigned char *qbuf = NULL;
+    int qlen = 0;
+    if (dns_build_query(name ? name : "", type, &qbuf, &qlen) == 0) {
+        ares_send(d->ch, qbuf, qlen, on_ares, q);
+        ares_free_string(qbuf);
+    } else {
+        on_ares(q, ARES_EBADNAME, 0, NULL, 0);
+    }
     rearm_ares_timer(d);
     return q;
 }

@@ -10,7 +10,11 @@
 
 struct loop;
 
-enum dns_type { DNS_T_A = 1, DNS_T_CNAME = 5, DNS_T_MX = 15, DNS_T_TXT = 16, DNS_T_AAAA = 28 };
+enum dns_type {
+    DNS_T_A = 1, DNS_T_CNAME = 5, DNS_T_MX = 15, DNS_T_TXT = 16, DNS_T_AAAA = 28,
+    DNS_T_RRSIG = 46, /* RFC 4034 3: never kept in an answer, only counted (nrrsig) */
+    DNS_T_TLSA = 52   /* RFC 6698 2 */
+};
 
 enum dns_status {
     DNS_OK,       /* NOERROR with at least one record of the asked type */
@@ -38,6 +42,12 @@ struct dns_rr {
     size_t txt_len;
     int txt_nstrings;
     bool txt_truncated; /* more than MX_DNS_TXT_MAX bytes; the rest dropped */
+    /* TLSA (RFC 6698 2.1): certificate usage, selector, matching type and the raw association
+     * data (at most MX_DNS_TXT_MAX bytes kept; tlsa_truncated when more were published). */
+    uint8_t tlsa_usage, tlsa_selector, tlsa_mtype;
+    unsigned char *tlsa_data;
+    size_t tlsa_len;
+    bool tlsa_truncated;
 };
 
 struct dns_answer {
@@ -45,7 +55,9 @@ struct dns_answer {
     uint16_t qtype;
     enum dns_status status;
     int rcode;            /* -1 when no answer arrived */
-    bool ad;              /* Authenticated Data bit set by the resolver */
+    bool ad;              /* Authenticated Data bit set by the resolver (every query asks with
+                           * the EDNS DO bit, RFC 3225 / RFC 4035 3.2.1, so a validating
+                           * resolver reports what it validated) */
     bool tc;              /* TC bit: the server cut the answer (records kept are complete) */
     bool truncated_rrs;   /* more than MX_DNS_RR_MAX records; the rest dropped */
     char *error;          /* human text for non-OK status, or NULL */
@@ -53,6 +65,7 @@ struct dns_answer {
     size_t nrr;
     int64_t duration_ms;
     char *resolver;       /* resolver(s) asked, e.g. "127.0.0.1:53" */
+    size_t nrrsig;        /* RRSIG records in the answer section (dropped, not in rr) */
 };
 
 struct dns_ctx;
@@ -77,6 +90,11 @@ struct dns_query;
  * unless the query is cancelled first. Returns a handle valid until the callback or cancel. */
 struct dns_query *dns_query(struct dns_ctx *d, const char *name, uint16_t type, dns_cb cb,
                            void *arg);
+/* dns_build_query - the query message dns_query sends: RD set, an EDNS OPT record
+ * (RFC 6891) with the DO bit (RFC 3225), so a validating resolver sets AD on validated
+ * answers. *buf is freed with ares_free_string. Returns 0, or -1 for a bad name. Exported for
+ * tests. */
+int dns_build_query(const char *name, uint16_t type, unsigned char **buf, int *len);
 /* dns_query_cancel - the callback will not be called. */
 void dns_query_cancel(struct dns_query *q);
 

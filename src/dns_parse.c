@@ -215,6 +215,35 @@ static void parse_unknown(const unsigned char *p, size_t n, struct dns_rr *rr)
     rr->text = t;
 }
 
+/* parse_tlsa - RFC 6698 2.1: usage, selector, matching type (one octet each), then the
+ * certificate association data; presentation form "U S M HEX" (2.2). At most MX_DNS_TXT_MAX
+ * data bytes are kept and shown. */
+static int parse_tlsa(const unsigned char *p, size_t n, struct dns_rr *rr)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (n < 4)
+        return -1; /* RFC 6698 2.1.4: the data field is not empty */
+    rr->tlsa_usage = p[0];
+    rr->tlsa_selector = p[1];
+    rr->tlsa_mtype = p[2];
+    size_t keep = n - 3 < MX_DNS_TXT_MAX ? n - 3 : MX_DNS_TXT_MAX;
+    rr->tlsa_truncated = keep < n - 3;
+    rr->tlsa_data = xmalloc(keep);
+    memcpy(rr->tlsa_data, p + 3, keep);
+    rr->tlsa_len = keep;
+    char *t = xmalloc(16 + 2 * keep + 4);
+    size_t o = (size_t)snprintf(t, 16, "%u %u %u ", p[0], p[1], p[2]);
+    for (size_t i = 0; i < keep; i++) {
+        t[o++] = hex[rr->tlsa_data[i] >> 4];
+        t[o++] = hex[rr->tlsa_data[i] & 15];
+    }
+    if (rr->tlsa_truncated)
+        memcpy(t + o, "...", 3), o += 3;
+    t[o] = '\0';
+    rr->text = t;
+    return 0;
+}
+
 static int parse_addr(const unsigned char *p, size_t n, int af, struct dns_rr *rr)
 {
     char a[INET6_ADDRSTRLEN];
@@ -250,6 +279,8 @@ static int parse_rdata(const unsigned char *buf, size_t len, size_t off, size_t 
         return 0;
     case DNS_T_TXT:
         return parse_txt(p, n, rr);
+    case DNS_T_TLSA:
+        return parse_tlsa(p, n, rr);
     default:
         parse_unknown(p, n, rr);
         return 0;
@@ -263,6 +294,7 @@ static void rr_free(struct dns_rr *rr)
     free(rr->target);
     free(rr->addr);
     free(rr->txt);
+    free(rr->tlsa_data);
 }
 
 static void answer_clear_rrs(struct dns_answer *a)
@@ -390,6 +422,7 @@ int dns_parse_answer(const unsigned char *buf, size_t len, struct dns_answer *an
 {
     answer_clear_rrs(ans);
     ans->truncated_rrs = false;
+    ans->nrrsig = 0;
     if (!buf || len < DNS_HDR_LEN)
         return malformed(ans, "shorter than a header");
     ans->rcode = buf[3] & 0x0f;
@@ -412,6 +445,12 @@ int dns_parse_answer(const unsigned char *buf, size_t len, struct dns_answer *an
             return malformed(ans, why);
         if (r == 0)
             break; /* TC: the rest was cut by the server (RFC 1035 4.1.1) */
+        if (ans->rr[ans->nrr].type == DNS_T_RRSIG) {
+            /* Asked with DO, a resolver adds signatures; the AD bit is what we judge by. */
+            rr_free(&ans->rr[ans->nrr]);
+            ans->nrrsig++;
+            continue;
+        }
         ans->nrr++;
     }
     set_status(ans);

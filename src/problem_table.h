@@ -168,3 +168,37 @@ PROBLEM_ID(TLSRPT_MULTIPLE, "tlsrpt.multiple", SEV_ERROR, "RFC 8460 3", NULL,
 PROBLEM_ID(TLSRPT_DNS, "tlsrpt.dns", SEV_WARNING, "RFC 8460 3", NULL,
     "The TXT lookup of _smtp._tls.DOMAIN failed (timeout, SERVFAIL or refused).",
     "Check the zone's authoritative servers.")
+
+/* ---- DANE for SMTP beside MTA-STS (RFC 7672; RFC 8461 2) ---- */
+PROBLEM_ID(DANE_MISMATCH, "dane.mismatch", SEV_ERROR, "RFC 7672 2.2, 3.1", "tlsa-invalid",
+    "The MX host publishes DNSSEC-signed TLSA records, but none of them authenticates the "
+    "certificate chain this address presented. DANE senders do not deliver here, and MTA-STS "
+    "must not override that (RFC 8461 2).",
+    "Publish a TLSA record for the key the server uses now (3 1 1 = SHA-256 of its public key), "
+    "or put the previous key back; after a rotation keep both records until caches expire.")
+PROBLEM_ID(DANE_BOGUS, "dane.bogus", SEV_ERROR, "RFC 7672 2.1", "dnssec-invalid",
+    "The TLSA lookup at _25._tcp.HOST failed validation or did not answer (SERVFAIL, timeout). "
+    "A DANE sender treats the MX host as unreachable and defers the mail.",
+    "Fix the zone's DNSSEC signatures (expired RRSIG, wrong DS, broken delegation) until "
+    "dig +dnssec TLSA _25._tcp.HOST answers NOERROR with the ad flag.")
+PROBLEM_ID(DANE_INSECURE, "dane.insecure", SEV_INFO, "RFC 7672 2.1", NULL,
+    "TLSA records exist for the MX host, but the answer was not DNSSEC-validated (no AD bit): "
+    "senders ignore unsigned TLSA records. Either the zone is unsigned or the resolver used "
+    "here does not validate.",
+    "Sign the zone holding _25._tcp.HOST with DNSSEC and publish the DS record at the parent, "
+    "or remove the TLSA records.")
+PROBLEM_ID(DANE_UNUSABLE, "dane.unusable", SEV_WARNING, "RFC 7672 3.1, 3.1.3; RFC 7671", NULL,
+    "A TLSA record uses a PKIX usage (0 or 1), which SMTP senders treat as unusable, an unknown "
+    "parameter, or data OpenSSL rejects; or it uses matching type 0 (the full certificate or "
+    "key), which is discouraged.",
+    "Publish DANE-EE records (3 1 1, the SHA-256 of the server's public key) or DANE-TA "
+    "records (2 0 1 or 2 1 1 for the issuing CA).")
+PROBLEM_ID(DANE_NO_ROLLOVER, "dane.no_rollover", SEV_INFO, "RFC 7671 8.1", NULL,
+    "Only one usable TLSA record is published: the next key is not announced, so a certificate "
+    "renewal with a new key breaks DANE delivery until DNS catches up.",
+    "Publish a second TLSA record for the next key (current + next) before rotating, or add a "
+    "2 x 1 record for the issuing CA beside the 3 1 1 record.")
+PROBLEM_ID(DANE_STARTTLS_MISSING, "dane.starttls_missing", SEV_ERROR, "RFC 7672 2.2", "starttls-not-supported",
+    "The MX host has DNSSEC-signed TLSA records, but this address does not offer or accept "
+    "STARTTLS. DANE senders never fall back to cleartext: they defer the mail.",
+    "Enable STARTTLS on every address of the MX host, or remove the TLSA records first.")

@@ -77,6 +77,7 @@ static void mx_addr_free(struct mx_addr *a)
     free(a->step.note);
     if (a->smtp)
         smtp_result_free(a->smtp);
+    dane_addr_free(&a->dane);
     free(a);
 }
 
@@ -91,6 +92,7 @@ static void mx_host_free(struct mx_host *h)
     for (size_t i = 0; i < h->naddrs; i++)
         mx_addr_free(h->addrs[i]);
     free(h->addrs);
+    dane_host_free(&h->dane);
     free(h);
 }
 

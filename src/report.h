@@ -61,6 +61,60 @@ struct policy_section {
     struct sts_policy parsed;
 };
 
+/* ---- DANE for SMTP (RFC 7672) beside MTA-STS ---- */
+
+/* dane_status - of one MX host's TLSA RRset, from the validating resolver's AD bit:
+ * none (no TLSA record), insecure (records without AD: senders ignore them), secure (records
+ * with AD), bogus (SERVFAIL or another lookup failure: a DANE sender defers, RFC 7672 2.1). */
+enum dane_status { DANE_PENDING, DANE_NONE, DANE_INSECURE, DANE_SECURE, DANE_BOGUS };
+const char *dane_status_name(enum dane_status s); /* "none", "insecure", "secure", "bogus",
+                                                   * "pending" */
+
+/* One published TLSA record and how a DANE sender takes it. */
+struct dane_tlsa {
+    int usage, selector, mtype;
+    char *data;          /* association data, lower-case hex */
+    char *text;          /* "3 1 1 ab12..." */
+    bool usable;         /* usage 2 or 3 with a known selector and matching type that OpenSSL
+                          * accepted (RFC 7672 3.1); duplicates of an earlier record are not */
+    char *note;          /* why not usable or discouraged, or NULL */
+};
+
+struct dane_host {
+    char *base;                  /* TLSA base domain (RFC 7672 2.2.3), once final */
+    char *name;                  /* "_25._tcp.BASE" */
+    struct dns_answer *answer;   /* TLSA at the MX host name; NULL until it ends */
+    struct dns_answer *cname_answer; /* TLSA at the secure CNAME expansion, or NULL */
+    char *cname_target;          /* that expansion, or NULL */
+    enum dane_status status;
+    struct dane_tlsa *tlsa;
+    size_t ntlsa;
+    size_t nusable;
+    char *note;                  /* one line for faces, or NULL */
+};
+
+/* What a DANE-capable sender (one that implements DANE and MTA-STS) does with one address. */
+enum dane_action {
+    DANE_ACT_PENDING,  /* not judged yet */
+    DANE_ACT_NO_DANE,  /* no secure TLSA: it applies MTA-STS (or opportunistic TLS) instead */
+    DANE_ACT_DELIVER,  /* DANE authenticated the server (or: TLS with unusable records only) */
+    DANE_ACT_DEFER     /* DANE failed or bogus: it does NOT deliver, and MTA-STS must not
+                        * override that (RFC 8461 2) */
+};
+const char *dane_action_name(enum dane_action a); /* "pending", "no_dane", "deliver", "defer" */
+
+struct dane_addr {
+    bool judged;
+    int match;           /* -1 not applicable, 0 no record authenticated the chain, 1 one did */
+    int matched_tlsa;    /* index into the host's tlsa of the record OpenSSL matched, or -1 */
+    int matched_depth;   /* depth in the chain of the certificate it matched, or -1 */
+    int *tlsa_depth;     /* per host record: depth it authenticates alone, -1 none */
+    size_t ntlsa_depth;
+    char *error;         /* why verification failed (OpenSSL's reason), or NULL */
+    enum dane_action action;
+    char *action_note;   /* the sentence that explains action */
+};
+
 struct mx_addr {
     char *address;     /* numeric */
     int family;        /* 4 or 6 */
@@ -72,6 +126,7 @@ struct mx_addr {
     enum smtp_stage live_stage;
     bool sts_deliverable;     /* would an MTA-STS sender deliver here (policy mode applied) */
     const char *report_as;    /* RFC 8460 result type a sender would report, or NULL */
+    struct dane_addr dane;    /* DANE verification of this address (additive) */
 };
 
 struct mx_host {
@@ -87,6 +142,7 @@ struct mx_host {
     bool sts_deliverable;
     struct mx_addr **addrs;
     size_t naddrs;
+    struct dane_host dane;  /* TLSA lookup of this host (additive) */
 };
 
 struct mx_section {
@@ -115,6 +171,10 @@ struct report {
     struct policy_section policy;
     struct mx_section mx;
     struct problem_list problems;
+    /* DNSSEC as the resolver reported it (AD bit, RFC 4035 3.2.3), final once done: */
+    bool dnssec_any_ad;  /* at least one answer of this check carried AD; when false the
+                          * zones are unsigned or the resolver does not validate, and DANE
+                          * cannot be confirmed from here */
 };
 
 struct report *report_new(const char *domain, const char *input);
@@ -129,6 +189,13 @@ int report_exit_code(enum verdict v);
 enum sts_mode report_policy_mode(const struct report *r);
 /* report_worst_problem - the most severe problem (first of equals), or NULL. */
 const struct problem *report_worst_problem(const struct report *r);
+
+/* dns_answer_sec - "secure" (AD), "insecure", "bogus" (SERVFAIL), "error" (other failure),
+ * or NULL for a missing answer: the DNSSEC status of one answer for display. */
+const char *dns_answer_sec(const struct dns_answer *a);
+/* dane_host_free / dane_addr_free - members only (called by report_free). */
+void dane_host_free(struct dane_host *h);
+void dane_addr_free(struct dane_addr *a);
 
 void step_begin(struct step *s, int64_t now_ms);
 void step_end(struct step *s, enum step_state st, int64_t now_ms);

@@ -281,7 +281,97 @@ static void emit_stages(struct json *w, const struct smtp_result *s)
     json_obj_end(w);
 }
 
-static void emit_addr(struct json *w, const struct mx_addr *a)
+/* ---- DANE (RFC 7672), additive: "dane" per address and per MX host, "dnssec" on top ---- */
+
+static void emit_tlsa(struct json *w, const struct dane_host *dh, const struct dane_addr *da)
+{
+    json_key(w, "tlsa");
+    json_arr_begin(w);
+    for (size_t i = 0; i < dh->ntlsa; i++) {
+        const struct dane_tlsa *t = &dh->tlsa[i];
+        json_obj_begin(w);
+        json_kv_int(w, "usage", t->usage);
+        json_kv_int(w, "selector", t->selector);
+        json_kv_int(w, "mtype", t->mtype);
+        json_kv_str(w, "data", t->data);
+        json_kv_bool(w, "usable", t->usable);
+        json_kv_str(w, "note", t->note);
+        if (da && da->judged) {
+            /* the depth of the certificate this record authenticates on its own */
+            if (i < da->ntlsa_depth && da->tlsa_depth[i] >= 0)
+                json_kv_int(w, "matches_depth", da->tlsa_depth[i]);
+            else
+                json_kv_null(w, "matches_depth");
+            json_kv_bool(w, "matched", (int)i == da->matched_tlsa);
+        }
+        json_obj_end(w);
+    }
+    json_arr_end(w);
+}
+
+static void emit_dane_addr(struct json *w, const struct mx_host *h, const struct mx_addr *a)
+{
+    const struct dane_addr *da = &a->dane;
+    json_key(w, "dane");
+    json_obj_begin(w);
+    json_kv_str(w, "status", dane_status_name(h->dane.status));
+    emit_tlsa(w, &h->dane, da);
+    json_key(w, "match");
+    if (da->judged && da->match >= 0)
+        json_bool(w, da->match == 1);
+    else
+        json_null(w);
+    if (da->judged && da->matched_tlsa >= 0)
+        json_kv_int(w, "matched_record", da->matched_tlsa);
+    else
+        json_kv_null(w, "matched_record");
+    if (da->judged && da->matched_depth >= 0)
+        json_kv_int(w, "matched_depth", da->matched_depth);
+    else
+        json_kv_null(w, "matched_depth");
+    json_kv_str(w, "error", da->error);
+    json_kv_str(w, "sender", dane_action_name(da->action));
+    json_key(w, "dane_deliverable");
+    if (da->action == DANE_ACT_DELIVER || da->action == DANE_ACT_DEFER)
+        json_bool(w, da->action == DANE_ACT_DELIVER);
+    else
+        json_null(w);
+    json_kv_str(w, "sender_note", da->action_note);
+    json_obj_end(w);
+}
+
+static void emit_dane_host(struct json *w, const struct mx_host *h)
+{
+    const struct dane_host *dh = &h->dane;
+    json_key(w, "dane");
+    json_obj_begin(w);
+    json_kv_str(w, "status", dane_status_name(dh->status));
+    json_kv_str(w, "name", dh->name);
+    json_kv_str(w, "base", dh->base);
+    json_kv_str(w, "cname_target", dh->cname_target);
+    json_kv_int(w, "usable", (long long)dh->nusable);
+    json_kv_str(w, "note", dh->note);
+    emit_tlsa(w, dh, NULL);
+    emit_dns(w, "dns", dh->answer);
+    emit_dns(w, "dns_cname", dh->cname_answer);
+    json_obj_end(w);
+}
+
+static void emit_dnssec(struct json *w, const struct report *r)
+{
+    json_key(w, "dnssec");
+    json_obj_begin(w);
+    json_kv_bool(w, "any_ad", r->dnssec_any_ad);
+    json_kv_str(w, "sts_record", dns_answer_sec(r->sts.answer));
+    json_kv_str(w, "mx", dns_answer_sec(r->mx.answer));
+    json_kv_str(w, "note", r->dnssec_any_ad ? NULL
+                           : "no answer carried the AD bit: the zones are unsigned or the "
+                             "resolver in use does not validate DNSSEC, so DANE cannot be "
+                             "confirmed from here");
+    json_obj_end(w);
+}
+
+static void emit_addr(struct json *w, const struct mx_host *h, const struct mx_addr *a)
 {
     const struct smtp_result *s = a->smtp;
     json_obj_begin(w);
@@ -313,6 +403,7 @@ static void emit_addr(struct json *w, const struct mx_addr *a)
         emit_stages(w, s);
         emit_transcript(w, s);
     }
+    emit_dane_addr(w, h, a);
     emit_step(w, &a->step);
     json_obj_end(w);
 }
@@ -342,8 +433,9 @@ static void emit_mx_host(struct json *w, const struct mx_host *h, const struct s
     json_key(w, "addresses");
     json_arr_begin(w);
     for (size_t i = 0; i < h->naddrs; i++)
-        emit_addr(w, h->addrs[i]);
+        emit_addr(w, h, h->addrs[i]);
     json_arr_end(w);
+    emit_dane_host(w, h);
     emit_step(w, &h->step);
     json_key(w, "dns");
     json_obj_begin(w);
@@ -433,6 +525,7 @@ void report_json_emit(struct json *w, const struct report *r)
     emit_policy(w, &r->policy);
     emit_mx(w, r);
     emit_tlsrpt(w, &r->tlsrpt);
+    emit_dnssec(w, r);
     emit_problems(w, &r->problems);
     json_obj_end(w);
 }

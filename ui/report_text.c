@@ -300,6 +300,8 @@ static void section_sts(struct tw *t, const struct report *r)
         break;
     }
     records_list(t, s->records, s->nrecords, 1);
+    if (s->answer && r->done)
+        tw_line(t, MK_NONE, 0, "DNSSEC: answer %s", orstr(dns_answer_sec(s->answer), "?"));
     dns_evidence(t, s->answer, 1);
 }
 
@@ -560,6 +562,39 @@ static void senders_eye(struct tw *t, const struct report *r, const struct mx_ho
     }
 }
 
+/* dane_line - the DANE verification of one address (RFC 7672) and the second column of the
+ * sender's view: what a DANE-capable sender does (RFC 8461 2: MTA-STS never overrides a
+ * failed DANE validation). */
+static void dane_line(struct tw *t, const struct mx_host *h, const struct mx_addr *a, int in)
+{
+    const struct dane_host *dh = &h->dane;
+    const struct dane_addr *da = &a->dane;
+    if (!da->judged)
+        return;
+    if (dh->status == DANE_SECURE || dh->status == DANE_INSECURE) {
+        if (da->match == 1 && da->matched_tlsa >= 0) {
+            const struct dane_tlsa *m = &dh->tlsa[da->matched_tlsa];
+            tw_line(t, dh->status == DANE_SECURE ? MK_OK : MK_INFO, in,
+                    "DANE: %s TLSA %d %d %d matched the certificate at depth %d (%s)",
+                    dane_status_name(dh->status), m->usage, m->selector, m->mtype,
+                    da->matched_depth, orstr(da->matched_depth < (int)a->smtp->tls.nchain &&
+                                             da->matched_depth >= 0
+                                             ? a->smtp->tls.chain[da->matched_depth].subject
+                                             : NULL, "?"));
+        } else if (da->match == 0) {
+            tw_line(t, dh->status == DANE_SECURE ? MK_FAIL : MK_INFO, in,
+                    "DANE: %s TLSA, no record matches the chain: %s",
+                    dane_status_name(dh->status), orstr(da->error, "no match"));
+        } else {
+            tw_line(t, dh->status == DANE_SECURE ? MK_WARN : MK_INFO, in,
+                    "DANE: %s TLSA, chain not verified", dane_status_name(dh->status));
+        }
+    }
+    enum mark m = da->action == DANE_ACT_DELIVER ? MK_OK : da->action == DANE_ACT_DEFER
+                  ? MK_FAIL : MK_NA;
+    tw_line(t, m, in, "DANE sender: %s", orstr(da->action_note, dane_action_name(da->action)));
+}
+
 static void section_addr(struct tw *t, const struct report *r, const struct mx_host *h,
                          const struct mx_addr *a)
 {
@@ -579,6 +614,7 @@ static void section_addr(struct tw *t, const struct report *r, const struct mx_h
     if (s->tls.present)
         tls_summary(t, &s->tls, h->host, 1);
     senders_eye(t, r, h, a, 1);
+    dane_line(t, h, a, 1);
     smtp_transcript(t, s, 2);
 }
 
@@ -597,6 +633,23 @@ static void host_match_line(struct tw *t, const struct report *r, const struct m
             orstr(h->match_note, "matches no mx: pattern"));
 }
 
+/* dane_host_lines - the TLSA RRset of a host: status and each record. */
+static void dane_host_lines(struct tw *t, const struct mx_host *h)
+{
+    const struct dane_host *dh = &h->dane;
+    if (dh->status == DANE_PENDING)
+        return;
+    enum mark m = dh->status == DANE_SECURE ? (dh->nusable ? MK_OK : MK_WARN)
+                  : dh->status == DANE_BOGUS ? MK_FAIL : MK_INFO;
+    tw_line(t, m, 0, "DANE: %s", orstr(dh->note, dane_status_name(dh->status)));
+    for (size_t i = 0; i < dh->ntlsa; i++)
+        tw_line(t, MK_NONE, 1, "TLSA %s%s%s%s", orstr(dh->tlsa[i].text, "?"),
+                dh->tlsa[i].note ? " (" : "", dh->tlsa[i].note ? dh->tlsa[i].note : "",
+                dh->tlsa[i].note ? ")" : "");
+    dns_evidence(t, dh->cname_answer, 1);
+    dns_evidence(t, dh->answer, 1);
+}
+
 static void section_host(struct tw *t, const struct report *r, const struct mx_host *h)
 {
     if (h->preference >= 0)
@@ -604,6 +657,7 @@ static void section_host(struct tw *t, const struct report *r, const struct mx_h
     else
         tw_heading(t, "   implicit MX %s", h->host);
     host_match_line(t, r, h);
+    dane_host_lines(t, h);
     if (h->naddrs == 0) {
         if (!unfinished(t, r, &h->resolve, 0))
             tw_line(t, state_mark(h->resolve.state) == MK_NA ? MK_NA : MK_FAIL, 0,
@@ -638,6 +692,8 @@ static void section_mx(struct tw *t, const struct report *r)
         else
             tw_line(t, mk, 0, "%s (implicit)", h->host);
     }
+    if (m->answer && r->done)
+        tw_line(t, MK_NONE, 0, "DNSSEC: MX answer %s", orstr(dns_answer_sec(m->answer), "?"));
     dns_evidence(t, m->answer, 1);
     for (size_t i = 0; i < m->nhosts; i++)
         section_host(t, r, m->hosts[i]);
@@ -776,6 +832,10 @@ void report_text_write(FILE *f, const struct report *r, const struct text_opts *
     section_policy(&t, r);
     section_mx(&t, r);
     section_tlsrpt(&t, r);
+    if (r->done && !r->dnssec_any_ad)
+        tw_line(&t, MK_INFO, 0, "DNSSEC: no answer carried the AD bit: the zones are unsigned "
+                                "or the resolver in use does not validate DNSSEC, so DANE "
+                                "cannot be confirmed from here");
     section_problems(&t, r);
     verdict_line(&t, r);
 }

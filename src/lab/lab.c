@@ -294,6 +294,17 @@ static int make_dir(struct lab *lab, char *err, size_t errlen)
     return 0;
 }
 
+/* publish_tlsa - every SMTP server's TLSA records into the DNS (made with its certificate). */
+static void publish_tlsa(struct lab *lab)
+{
+    for (size_t i = 0; i < lab->nsmtp; i++) {
+        const struct lab_rr *rr;
+        size_t n = lab_smtp_tlsa(lab->smtp[i], &rr);
+        for (size_t j = 0; j < n; j++)
+            lab_dns_add(lab->dns, &rr[j]);
+    }
+}
+
 struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *const *names,
                       size_t n, char *err, size_t errlen)
 {
@@ -320,6 +331,7 @@ struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const cha
         lab_stop(lab);
         return NULL;
     }
+    publish_tlsa(lab);
     return lab;
 }
 

@@ -149,6 +149,20 @@ static X509 *issue(const struct lab_ca *ca, enum lab_cert_kind kind, const char 
     return x;
 }
 
+X509 *lab_ca_cert(const struct lab_ca *ca)
+{
+    return ca->cert;
+}
+
+X509 *lab_ca_spare(const struct lab_ca *ca, const char *host)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    const char *names[] = {host};
+    X509 *x = key ? issue(ca, LAB_CERT_GOOD, names, 1, key) : NULL;
+    EVP_PKEY_free(key);
+    return x;
+}
+
 static int set_versions(SSL_CTX *ctx, int tls_max)
 {
     if (tls_max < TLS1_2_VERSION) {

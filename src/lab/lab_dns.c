@@ -6,7 +6,13 @@
  * zone. No NS or SOA: the lab is only ever asked directly. UDP replies above 512 bytes (or the
  * client's EDNS size) are truncated with TC so clients retry over TCP, where messages carry a
  * two-byte length prefix (RFC 1035 4.2.2). The records belong to the scenarios the caller
- * keeps alive until lab_dns_free. */
+ * keeps alive until lab_dns_free.
+ *
+ * DNSSEC is played, not done: the lab answers as a validating resolver would. For a query with
+ * the DO bit (RFC 3225) or AD (RFC 6840 5.7), AD is set on NOERROR and NXDOMAIN answers whose
+ * name lies in a scenario marked "dnssec: signed"; "tlsa_lookup: servfail" answers SERVFAIL for
+ * that MX host's TLSA name, as a validator does for bogus data (RFC 4035 5.5). No RRSIG is
+ * ever sent. TLSA records (type 52) are served like any other. */
 #include "lab_int.h"
 #include "limits.h"
 #include "loop.h"
@@ -27,7 +33,10 @@
 #define DNS_HOPS_MAX 8
 #define DNS_UDP_BURST 64 /* datagrams handled per wake-up, so TCP clients are not starved */
 
-enum { RCODE_OK = 0, RCODE_FORMERR = 1, RCODE_NXDOMAIN = 3, RCODE_NOTIMP = 4, RCODE_REFUSED = 5 };
+enum {
+    RCODE_OK = 0, RCODE_FORMERR = 1, RCODE_SERVFAIL = 2, RCODE_NXDOMAIN = 3, RCODE_NOTIMP = 4,
+    RCODE_REFUSED = 5
+};
 
 struct lab_dns {
     struct loop *loop;
@@ -35,6 +44,10 @@ struct lab_dns {
     int udp, tcp, port;
     const struct lab_rr **rr; /* every record of every scenario served */
     size_t nrr;
+    char **signed_zones;      /* domains of "dnssec: signed" scenarios (borrowed) */
+    size_t nsigned;
+    char **servfail;          /* names that answer SERVFAIL (owned) */
+    size_t nservfail;
 };
 
 int lab_dns_port_of(const struct lab_dns *d)
@@ -180,6 +193,31 @@ static size_t edns_size(const unsigned char *q, size_t qlen, size_t qend)
     return sz < DNS_UDP_DEFAULT ? DNS_UDP_DEFAULT : sz > DNS_EDNS_MAX ? DNS_EDNS_MAX : sz;
 }
 
+/* wants_dnssec - the query asks for DNSSEC: DO in the OPT record right after the question
+ * (RFC 3225 3: the top bit of the flags in the OPT TTL), or AD in the header (RFC 6840 5.7). */
+static bool wants_dnssec(const unsigned char *q, size_t qlen, size_t qend)
+{
+    if (q[3] & 0x20)
+        return true;
+    return edns_size(q, qlen, qend) && (q[qend + 7] & 0x80);
+}
+
+static bool is_signed(const struct lab_dns *d, const char *name)
+{
+    for (size_t i = 0; i < d->nsigned; i++)
+        if (lab_name_under(name, d->signed_zones[i]))
+            return true;
+    return false;
+}
+
+static bool is_servfail(const struct lab_dns *d, const char *name)
+{
+    for (size_t i = 0; i < d->nservfail; i++)
+        if (!strcasecmp(name, d->servfail[i]))
+            return true;
+    return false;
+}
+
 static void put_opt(struct msg *m)
 {
     static const unsigned char opt[] = {0, 0, 41, DNS_EDNS_MAX >> 8, DNS_EDNS_MAX & 0xff,
@@ -220,9 +258,13 @@ size_t lab_dns_answer(const struct lab_dns *d, const unsigned char *q, size_t ql
             rcode = RCODE_NOTIMP;
         else if (qclass != 1 || !lab_name_under(name, LAB_ZONE))
             rcode = RCODE_REFUSED;
+        else if (is_servfail(d, name))
+            rcode = RCODE_SERVFAIL;
         else
             rcode = add_answers(d, &m, name, qtype, &count);
     }
+    bool ad = qend > 0 && (rcode == RCODE_OK || rcode == RCODE_NXDOMAIN) &&
+              wants_dnssec(q, qlen, (size_t)qend) && is_signed(d, name);
     if (m.overflow) { /* too big for this transport: no answers, TC set, client retries TCP */
         m.overflow = false;
         m.len = head;
@@ -232,7 +274,7 @@ size_t lab_dns_answer(const struct lab_dns *d, const unsigned char *q, size_t ql
     bool opt = edns && m.len + 11 <= m.cap;
     if (opt)
         put_opt(&m);
-    out[3] = (unsigned char)rcode;
+    out[3] = (unsigned char)(rcode | (ad ? 0x20 : 0));
     out[6] = (unsigned char)(count >> 8);
     out[7] = (unsigned char)count;
     out[11] = opt ? 1 : 0;
@@ -328,9 +370,16 @@ struct lab_dns *lab_dns_new(struct loop *l, struct lab_conn_set *conns, struct l
     d->loop = l;
     d->conns = conns;
     d->udp = d->tcp = -1;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < s[i]->nrr; j++)
             xptr_push((void ***)&d->rr, &d->nrr, &s[i]->rr[j]);
+        if (s[i]->signed_zone)
+            xptr_push((void ***)&d->signed_zones, &d->nsigned, s[i]->info.domain);
+        for (size_t j = 0; j < s[i]->nmx; j++)
+            if (s[i]->mx[j].tlsa_servfail)
+                xptr_push((void ***)&d->servfail, &d->nservfail,
+                          xasprintf("_25._tcp.%s", s[i]->mx[j].host));
+    }
     if (bind_pair(d, err, errlen)) {
         lab_dns_free(d);
         return NULL;
@@ -353,5 +402,14 @@ void lab_dns_free(struct lab_dns *d)
         close(d->tcp);
     }
     free(d->rr);
+    free(d->signed_zones);
+    for (size_t i = 0; i < d->nservfail; i++)
+        free(d->servfail[i]);
+    free(d->servfail);
     free(d);
+}
+
+void lab_dns_add(struct lab_dns *d, const struct lab_rr *rr)
+{
+    xptr_push((void ***)&d->rr, &d->nrr, (void *)rr);
 }

@@ -280,6 +280,12 @@ static int kv_top(struct parser *p, const char *k, const char *v)
         s->order = atoi(v);
         return 0;
     }
+    if (!strcmp(k, "dnssec")) {
+        if (strcmp(v, "signed") && strcmp(v, "unsigned"))
+            return fail(p, "dnssec is signed or unsigned");
+        s->signed_zone = !strcmp(v, "signed");
+        return 0;
+    }
     if (!strcmp(k, "domain")) {
         if (s->nrr || s->nmx || s->policy.present)
             return fail(p, "domain: must come before the records");
@@ -343,6 +349,25 @@ static int kv_policy(struct parser *p, const char *k, const char *v)
     return fail(p, "unknown policy key %s", k);
 }
 
+/* parse_tlsa_spec - "USAGE SELECTOR MTYPE leaf|ca|next|old" (see lab_int.h). */
+static int parse_tlsa_spec(struct parser *p, struct lab_mx *m, const char *v)
+{
+    static const char *const refs[] = {"leaf", "ca", "next", "old"};
+    unsigned u, sel, mt;
+    char ref[16];
+    if (sscanf(v, "%u %u %u %15s", &u, &sel, &mt, ref) != 4 || u > 255 || sel > 1 || mt > 2)
+        return fail(p, "tlsa is USAGE SELECTOR(0|1) MTYPE(0|1|2) leaf|ca|next|old");
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        if (strcmp(ref, refs[i]) != 0)
+            continue;
+        m->tlsa = xreallocarray(m->tlsa, m->ntlsa + 1, sizeof *m->tlsa);
+        m->tlsa[m->ntlsa++] = (struct lab_tlsa){(uint8_t)u, (uint8_t)sel, (uint8_t)mt,
+                                                (enum lab_tlsa_ref)i};
+        return 0;
+    }
+    return fail(p, "tlsa certificate is leaf, ca, next or old");
+}
+
 static int kv_mx(struct parser *p, const char *k, const char *v)
 {
     struct lab_mx *m = &p->s->mx[p->s->nmx - 1];
@@ -359,6 +384,14 @@ static int kv_mx(struct parser *p, const char *k, const char *v)
         return parse_tls_max(v, &m->tls_max) ? fail(p, "tls_max is 1.0, 1.1, 1.2 or 1.3") : 0;
     if (!strcmp(k, "banner"))
         return replace(&m->banner, xstrdup(v));
+    if (!strcmp(k, "tlsa"))
+        return parse_tlsa_spec(p, m, v);
+    if (!strcmp(k, "tlsa_lookup")) {
+        if (strcmp(v, "servfail") && strcmp(v, "answer"))
+            return fail(p, "tlsa_lookup is answer or servfail");
+        m->tlsa_servfail = !strcmp(v, "servfail");
+        return 0;
+    }
     return fail(p, "unknown mx key %s", k);
 }
 
@@ -608,6 +641,7 @@ void lab_scn_free(struct lab_scn *s)
     for (size_t i = 0; i < s->nmx; i++) {
         free(s->mx[i].host);
         free(s->mx[i].banner);
+        free(s->mx[i].tlsa);
         free_words(s->mx[i].names, s->mx[i].nnames);
     }
     free(s->mx);

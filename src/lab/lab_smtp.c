@@ -27,6 +27,8 @@ struct lab_smtp {
     const struct lab_mx *mx;
     int fd, port;
     SSL_CTX *ctx;
+    struct lab_rr *tlsa;   /* this host's TLSA records (lab_dane.c) */
+    size_t ntlsa;
 };
 
 struct sess {
@@ -34,6 +36,12 @@ struct sess {
     bool skipping;    /* inside an over-long line: drop bytes until its end */
     int commands;
 };
+
+size_t lab_smtp_tlsa(const struct lab_smtp *s, const struct lab_rr **rr)
+{
+    *rr = s->tlsa;
+    return s->ntlsa;
+}
 
 int lab_smtp_port_of(const struct lab_smtp *s)
 {
@@ -192,6 +200,13 @@ struct lab_smtp *lab_smtp_new_at(struct loop *l, struct lab_conn_set *conns,
     }
     s->ctx = lab_ca_server_ctx(ca, mx->cert, names, n, mx->tls_max, err, errlen);
     free(wrong);
+    if (s->ctx && lab_dane_wants_ca(mx))
+        SSL_CTX_add1_chain_cert(s->ctx, lab_ca_cert(ca)); /* DANE-TA: send the anchor */
+    if (s->ctx && lab_dane_records(ca, mx, SSL_CTX_get0_certificate(s->ctx), &s->tlsa,
+                                   &s->ntlsa, err, errlen)) {
+        SSL_CTX_free(s->ctx);
+        s->ctx = NULL;
+    }
     if (!s->ctx || (s->fd = lab_listen_at(SOCK_STREAM, addr, port, &s->port, err, errlen)) < 0) {
         lab_smtp_free(s);
         return NULL;
@@ -209,5 +224,6 @@ void lab_smtp_free(struct lab_smtp *s)
         close(s->fd);
     }
     SSL_CTX_free(s->ctx);
+    lab_dane_free(s->tlsa, s->ntlsa);
     free(s);
 }

@@ -67,7 +67,7 @@ PENDING = {
 }
 SAID_OK = {"EHLO", "STARTTLS", "QUIT"}
 QUIT_EXPECTED = {"good", "escapes", "chain30", "san10k", "san10klast", "plain"}
-BIDI = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+BIDI = re.compile("[\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def control_problem(data):

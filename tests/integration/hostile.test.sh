@@ -9,7 +9,8 @@
 # Every case runs `mxray check --json` and `mxray check` (text) with --timeout 2 under
 # /usr/bin/time; tests/hostile/judge.py holds the case table and checks time bound, problem
 # codes, the steps that must still pass, control bytes, JSON, max RSS, and the promises
-# (only EHLO/STARTTLS/QUIT said, QUIT sent, no redirect followed, no unexpected connection).
+# (only EHLO/STARTTLS/QUIT said, QUIT sent, no redirect followed, no unexpected connection,
+# proxy variables ignored).
 # Then the escapes case in the TUI under tmux (no raw sequence reaches the terminal), and
 # one check under strace (every connect() goes to a fixture port).
 # Usage: bash hostile.test.sh /path/to/mxray    (HOSTILE_PENDING=1: the pending cases only)
@@ -71,6 +72,10 @@ done
 read -r DNS_PORT DEAF_PORT <"$TMP/dns.port"
 port_of() { awk -v b="$2" '$1 == b { print $2 }' "$TMP/$1.ports"; }
 TRAP=$(port_of smtp trap)
+# A proxy in the environment must not be used (the policy fetch connects only to what DNS or
+# --connect-to named): point every proxy variable at the trap, which must see no connection.
+export https_proxy="http://127.0.0.1:$TRAP" HTTPS_PROXY="http://127.0.0.1:$TRAP" \
+    ALL_PROXY="http://127.0.0.1:$TRAP" all_proxy="http://127.0.0.1:$TRAP"
 
 # args_for CASE - the check options of one case, into the array ARGS.
 args_for() {

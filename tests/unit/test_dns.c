@@ -3,6 +3,7 @@
 #include "dns.h"
 #include "fake_dns.h"
 #include "loop.h"
+#include <ares.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -366,6 +367,28 @@ START_TEST(test_servers)
 }
 END_TEST
 
+/* Every query carries an EDNS OPT record with the DO bit (RFC 3225 3), so a validating
+ * resolver reports AD; RD is set, the question is the one asked. */
+START_TEST(test_query_do_bit)
+{
+    unsigned char *q = NULL;
+    int n = 0;
+    ck_assert_int_eq(dns_build_query("_25._tcp.mx.example.com", DNS_T_TLSA, &q, &n), 0);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_int_gt(n, 12 + 11);
+    ck_assert(q[2] & 0x01);                          /* RD */
+    ck_assert_int_eq(q[10] << 8 | q[11], 1);         /* ARCOUNT: the OPT record */
+    const unsigned char *opt = q + n - 11;
+    ck_assert_int_eq(opt[0], 0);                     /* root owner */
+    ck_assert_int_eq(opt[1] << 8 | opt[2], 41);      /* OPT */
+    ck_assert_int_ge(opt[3] << 8 | opt[4], 1232);    /* UDP payload size */
+    ck_assert_int_eq(opt[7] & 0x80, 0x80);           /* DO */
+    ck_assert_int_eq(opt[9] << 8 | opt[10], 0);      /* no options */
+    ck_assert_int_eq(q[n - 11 - 4] << 8 | q[n - 11 - 3], DNS_T_TLSA); /* QTYPE */
+    ares_free_string(q);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("dns");
@@ -384,6 +407,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_free_in_callback);
     tcase_add_test(tc, test_bad_name);
     tcase_add_test(tc, test_servers);
+    tcase_add_test(tc, test_query_do_bit);
     suite_add_tcase(s, tc);
     return s;
 }

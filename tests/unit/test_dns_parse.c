@@ -316,9 +316,59 @@ static void b_many_rrs(struct pkt *p)
 static void b_unknown(struct pkt *p)
 {
     hdr(p, 0, 0x80, 1, 1);
-    question(p, "_25._tcp.mx.example.com", 52);
-    size_t at = rr_begin(p, NULL, 52);
+    question(p, "example.com", 65);
+    size_t at = rr_begin(p, NULL, 65);
     put8(p, 3), put8(p, 1), put8(p, 0xab);
+    rr_end(p, at);
+}
+
+/* b_tlsa - "3 1 1 <32 bytes>" then "2 0 1 <32 bytes>", AD set (a validated answer). */
+static void b_tlsa(struct pkt *p)
+{
+    hdr(p, 0, 0x80 | 0x20, 1, 2);
+    question(p, "_25._tcp.mx.example.com", DNS_T_TLSA);
+    for (int r = 0; r < 2; r++) {
+        size_t at = rr_begin(p, NULL, DNS_T_TLSA);
+        put8(p, r ? 2 : 3), put8(p, r ? 0 : 1), put8(p, 1);
+        for (int i = 0; i < 32; i++)
+            put8(p, (unsigned)(r * 0x40 + i));
+        rr_end(p, at);
+    }
+}
+
+/* b_tlsa_short - a TLSA record without association data (RFC 6698 2.1.4: malformed). */
+static void b_tlsa_short(struct pkt *p)
+{
+    hdr(p, 0, 0x80, 1, 1);
+    question(p, "_25._tcp.mx.example.com", DNS_T_TLSA);
+    size_t at = rr_begin(p, NULL, DNS_T_TLSA);
+    put8(p, 3), put8(p, 1), put8(p, 1);
+    rr_end(p, at);
+}
+
+/* b_tlsa_rrsig - asked with DO: the TLSA record, then its RRSIG (dropped and counted). */
+static void b_tlsa_rrsig(struct pkt *p)
+{
+    hdr(p, 0, 0x80 | 0x20, 1, 2);
+    question(p, "_25._tcp.mx.example.com", DNS_T_TLSA);
+    size_t at = rr_begin(p, NULL, DNS_T_TLSA);
+    put8(p, 3), put8(p, 1), put8(p, 1), put8(p, 0xaa);
+    rr_end(p, at);
+    at = rr_begin(p, NULL, DNS_T_RRSIG);
+    for (int i = 0; i < 40; i++)
+        put8(p, 0x11);
+    rr_end(p, at);
+}
+
+/* b_big_tlsa - a 3 0 0 record (a whole certificate) larger than MX_DNS_TXT_MAX. */
+static void b_big_tlsa(struct pkt *p)
+{
+    hdr(p, 0, 0x80, 1, 1);
+    question(p, "_25._tcp.mx.example.com", DNS_T_TLSA);
+    size_t at = rr_begin(p, NULL, DNS_T_TLSA);
+    put8(p, 3), put8(p, 0), put8(p, 0);
+    for (int i = 0; i < MX_DNS_TXT_MAX + 10; i++)
+        put8(p, 0x30);
     rr_end(p, at);
 }
 
@@ -417,8 +467,15 @@ static const struct parse_case cases[] = {
     {"name 260", b_name256, "x", DNS_T_A, -1, DNS_ERROR, 0, 0, NULL, NULL, NULL},
     {"70 records", b_many_rrs, "example.com", DNS_T_A, 0, DNS_OK, 0, MX_DNS_RR_MAX, NULL,
      "10.0.0.0", "10.0.0.63"},
-    {"unknown type", b_unknown, "_25._tcp.mx.example.com", 52, 0, DNS_OK, 0, 1, NULL,
-     "\\# 3 0301ab", NULL},
+    {"unknown type", b_unknown, "example.com", 65, 0, DNS_OK, 0, 1, NULL, "\\# 3 0301ab",
+     NULL},
+    {"TLSA", b_tlsa, "_25._tcp.mx.example.com", DNS_T_TLSA, 0, DNS_OK, 0, 2, NULL,
+     "3 1 1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+     "2 0 1 404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"},
+    {"TLSA without data", b_tlsa_short, "_25._tcp.mx.example.com", DNS_T_TLSA, -1, DNS_ERROR,
+     0, 0, NULL, NULL, NULL},
+    {"TLSA + RRSIG", b_tlsa_rrsig, "_25._tcp.mx.example.com", DNS_T_TLSA, 0, DNS_OK, 0, 1,
+     NULL, "3 1 1 aa", NULL},
     {"null MX", b_null_mx, "example.com", DNS_T_MX, 0, DNS_OK, 0, 1, NULL, "0 .", NULL},
     {"dot in label", b_dot_label, "example.com", DNS_T_CNAME, 0, DNS_OK, 0, 1, NULL,
      "a\\x2eb.example.com", NULL},
@@ -437,6 +494,56 @@ static struct dns_answer *run_case(const struct parse_case *c, int *ret)
     *ret = dns_parse_answer(p.b, p.n, a);
     return a;
 }
+
+/* The TLSA fields (RFC 6698 2.1), the AD bit of a validated answer, and RRSIGs counted. */
+START_TEST(test_tlsa_fields)
+{
+    struct parse_case c = {"TLSA", b_tlsa, "_25._tcp.mx.example.com", DNS_T_TLSA, 0, DNS_OK, 0,
+                           2, NULL, NULL, NULL};
+    int ret;
+    struct dns_answer *a = run_case(&c, &ret);
+    ck_assert_int_eq(ret, 0);
+    ck_assert(a->ad);
+    ck_assert_uint_eq(a->nrrsig, 0);
+    ck_assert_uint_eq(a->rr[0].tlsa_usage, 3);
+    ck_assert_uint_eq(a->rr[0].tlsa_selector, 1);
+    ck_assert_uint_eq(a->rr[0].tlsa_mtype, 1);
+    ck_assert_uint_eq(a->rr[0].tlsa_len, 32);
+    ck_assert_uint_eq(a->rr[0].tlsa_data[31], 31);
+    ck_assert(!a->rr[0].tlsa_truncated);
+    ck_assert_uint_eq(a->rr[1].tlsa_usage, 2);
+    ck_assert_uint_eq(a->rr[1].tlsa_selector, 0);
+    ck_assert_uint_eq(a->rr[1].tlsa_data[0], 0x40);
+    ck_assert_str_eq(dns_type_name(DNS_T_TLSA), "TLSA");
+    dns_answer_free(a);
+    struct parse_case c2 = {"TLSA + RRSIG", b_tlsa_rrsig, "_25._tcp.mx.example.com",
+                            DNS_T_TLSA, 0, DNS_OK, 0, 1, NULL, NULL, NULL};
+    a = run_case(&c2, &ret);
+    ck_assert_int_eq(ret, 0);
+    ck_assert(a->ad);
+    ck_assert_uint_eq(a->nrr, 1);
+    ck_assert_uint_eq(a->nrrsig, 1);
+    ck_assert_uint_eq(a->rr[0].type, DNS_T_TLSA);
+    dns_answer_free(a);
+}
+END_TEST
+
+/* Association data over the bound is cut, flagged and shown with "...". */
+START_TEST(test_tlsa_big)
+{
+    struct parse_case c = {"big TLSA", b_big_tlsa, "_25._tcp.mx.example.com", DNS_T_TLSA, 0,
+                           DNS_OK, 0, 1, NULL, NULL, NULL};
+    int ret;
+    struct dns_answer *a = run_case(&c, &ret);
+    ck_assert_int_eq(ret, 0);
+    ck_assert_uint_eq(a->nrr, 1);
+    ck_assert(a->rr[0].tlsa_truncated);
+    ck_assert_uint_eq(a->rr[0].tlsa_len, MX_DNS_TXT_MAX);
+    size_t n = strlen(a->rr[0].text);
+    ck_assert_str_eq(a->rr[0].text + n - 3, "...");
+    dns_answer_free(a);
+}
+END_TEST
 
 START_TEST(test_table)
 {
@@ -604,6 +711,8 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("parse");
     tcase_add_loop_test(tc, test_table, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, test_fields);
+    tcase_add_test(tc, test_tlsa_fields);
+    tcase_add_test(tc, test_tlsa_big);
     tcase_add_test(tc, test_cname_chain_text);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_random_bytes);
