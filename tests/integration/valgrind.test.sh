@@ -21,6 +21,11 @@ skip() { echo "SKIP valgrind: $*"; exit 77; }
 [ -n "$MXRAY" ] && [ -x "$MXRAY" ] || skip "usage: $0 /path/to/mxray"
 command -v valgrind >/dev/null || skip "valgrind not installed"
 "$MXRAY" lab --help >/dev/null 2>&1 || skip "mxray lab not available"
+# valgrind cannot run a sanitizer build (the ASan build of the suite skips this test)
+if ldd "$MXRAY" 2>/dev/null | grep -q 'lib[al]san\|libubsan' ||
+    grep -qa '__asan_init\|__ubsan_handle' "$MXRAY"; then
+    skip "$MXRAY is a sanitizer build"
+fi
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY="$(command -v python3)" || skip "python3 missing"
 
