@@ -155,6 +155,22 @@ class Shape:
                     else:
                         self.typ(c.get(k), f"{cp}.{k}", (str,))
 
+    def dane(self, v, path):
+        """The per-address DANE object (RFC 7672): status, TLSA records, match."""
+        if not self.obj(v, path, ("status", "tlsa", "match")):
+            return
+        self.typ(v.get("status"), f"{path}.status", (str,), False,
+                 ("none", "insecure", "secure", "bogus", "pending"))
+        self.typ(v.get("match"), f"{path}.match", (bool,))
+        self.typ(v.get("tlsa"), f"{path}.tlsa", (list,), False)
+        for i, t in enumerate(v.get("tlsa") or []):
+            tp = f"{path}.tlsa[{i}]"
+            if self.obj(t, tp, ("usage", "selector", "mtype", "data", "usable")):
+                for k in ("usage", "selector", "mtype"):
+                    self.typ(t.get(k), f"{tp}.{k}", (int,), False)
+                self.typ(t.get("data"), f"{tp}.data", (str,), False)
+                self.typ(t.get("usable"), f"{tp}.usable", (bool,), False)
+
     def report(self, r):
         """Walk the whole report; return the list of violations."""
         top = ("schema", "domain", "verdict", "duration_ms", "sts_record", "policy", "mx",
@@ -202,6 +218,7 @@ class Shape:
                     self.typ(a.get("banner"), f"{ap}.banner", (str,))
                     self.typ(a.get("starttls"), f"{ap}.starttls", (bool,))
                     self.tls(a.get("tls"), f"{ap}.tls")
+                    self.dane(a.get("dane"), f"{ap}.dane")
         t = r.get("tlsrpt")
         if self.obj(t, "tlsrpt", ("status", "rua")):
             self.typ(t.get("status"), "tlsrpt.status", (str,), False, TLSRPT_STATUS)

@@ -6,7 +6,11 @@
 # into a private temp directory and starts the servers inside a fresh network namespace, each on
 # its real port of its own 127.x address:
 #   127.0.0.2:53   nsd, authoritative for lab.test (every scenario is NAME.lab.test)
-#   127.0.0.3:53   unbound, recursive, stub zone lab.test -> nsd; the namespace's resolv.conf
+#   127.0.0.3:53   unbound, recursive and validating, stub zone lab.test -> nsd; the
+#                  namespace's resolv.conf. Scenarios with "dnssec signed" (or "dnssec
+#                  bogus-tlsa") are zones of their own, NAME.lab.test, signed at lab start with
+#                  ldns-signzone; unbound holds their keys as trust anchors, so the AD bit it
+#                  sets is real. bogus-tlsa corrupts the signature over the TLSA RRset.
 #   127.0.0.10:443 nginx, one server block (SNI) per policy host mta-sts.NAME.lab.test
 #   127.0.0.21-25:25 Postfix, one smtpd per address: good, expired, selfsigned, wrongname,
 #                  nostarttls certificate/TLS behaviour (see LAB_SMTP_ADDR)
@@ -40,6 +44,7 @@ LAB_CA=""
 LAB_SCENARIOS=()
 LAB_ZONE=""
 declare -gA LAB_WEB_MODE=() LAB_POLICY=() LAB_MXHOSTS=() LAB_TXTCOUNT=() LAB_SANS=()
+declare -gA LAB_DNSSEC=() LAB_ZTEXT=()   # NAME -> signed|bogus-tlsa; NAME -> its zone lines
 
 # lab__say - print a message about the lab on stderr.
 lab__say() {
@@ -77,13 +82,54 @@ lab__dns_line() {
             rdata="$addr"
             LAB_SANS[$kind]+=" $fqdn"
             LAB_MXHOSTS[$name]+=" $fqdn=$kind" ;;
+        @tlsa-*) ;;  # a TLSA digest, made once the certificates exist
         @*) lab__say "scenario $name: unknown address token $rdata"
             return 1 ;;
     esac
     if [ "$type" = TXT ]; then
         LAB_TXTCOUNT["$name $owner"]=$(( ${LAB_TXTCOUNT["$name $owner"]:-0} + 1 ))
     fi
-    LAB_ZONE+="$owner 60 IN $type $rdata"$'\n'
+    # @tlsa-* tokens need the certificates: resolved in lab__write_zone.
+    LAB_ZTEXT[$name]+="$owner 60 IN $type $rdata"$'\n'
+}
+
+# lab__tlsa_data - "USAGE SELECTOR MTYPE HEX" for a token @tlsa-USM-REF (RFC 6698 2.1):
+# REF good = the smtp-good leaf, issuing = the issuing CA (sent in every chain), other = a key
+# no MX uses (the wrongname leaf's); selector 0 = certificate, 1 = public key; mtype 1 or 2.
+lab__tlsa_data() {
+    local tok="${1#@tlsa-}" usm ref crt dgst
+    usm="${tok%%-*}"
+    ref="${tok#*-}"
+    case "$ref" in
+        good) crt="$LAB_DIR/ca/smtp-good.crt" ;;
+        issuing) crt="$LAB_DIR/ca/issuing.pem" ;;
+        other) crt="$LAB_DIR/ca/smtp-wrongname.crt" ;;
+        *) lab__say "unknown TLSA token $1"; return 1 ;;
+    esac
+    [[ "$usm" =~ ^[0-3][01][12]$ ]] || { lab__say "unknown TLSA token $1"; return 1; }
+    dgst=-sha256
+    [ "${usm:2:1}" = 2 ] && dgst=-sha512
+    if [ "${usm:1:1}" = 1 ]; then
+        openssl x509 -in "$crt" -noout -pubkey | openssl pkey -pubin -outform DER |
+            openssl dgst "$dgst" -r | awk -v u="${usm:0:1} ${usm:1:1} ${usm:2:1}" '{print u, $1}'
+    else
+        openssl x509 -in "$crt" -outform DER |
+            openssl dgst "$dgst" -r | awk -v u="${usm:0:1} ${usm:1:1} ${usm:2:1}" '{print u, $1}'
+    fi
+}
+
+# lab__resolve_text - a scenario's zone lines with the @tlsa-* tokens replaced.
+lab__resolve_text() {
+    local line tok data
+    while IFS= read -r line; do
+        [ -n "$line" ] || continue
+        if [[ "$line" =~ (@tlsa-[0-9a-z-]+) ]]; then
+            tok="${BASH_REMATCH[1]}"
+            data="$(lab__tlsa_data "$tok")" || return 1
+            line="${line/"$tok"/"$data"}"
+        fi
+        printf '%s\n' "$line"
+    done <<<"$1"
 }
 
 # lab__parse - read scenario FILES into the LAB_* variables and the zone text.
@@ -97,7 +143,6 @@ lab__parse() {
             if [[ "$line" =~ ^\[([a-z0-9-]+)\]$ ]]; then
                 name="${BASH_REMATCH[1]}"
                 LAB_SCENARIOS+=("$name")
-                LAB_ZONE+="\$ORIGIN $name.$LAB_TLD."$'\n'
                 continue
             fi
             [ -n "$name" ] || { lab__say "$file: line outside a scenario: $line"; return 1; }
@@ -110,6 +155,11 @@ lab__parse() {
                     LAB_WEB_MODE[$name]="$rest" ;;
                 policy)
                     LAB_POLICY[$name]+="$rest"$'\r\n' ;;
+                dnssec)
+                    case "$rest" in
+                        signed|bogus-tlsa) LAB_DNSSEC[$name]="$rest" ;;
+                        *) lab__say "scenario $name: dnssec is signed or bogus-tlsa"; return 1 ;;
+                    esac ;;
                 *) ;;  # about and the expectation keys belong to other readers
             esac
         done <"$file"
@@ -117,14 +167,53 @@ lab__parse() {
     [ "${#LAB_SCENARIOS[@]}" -gt 0 ] || { lab__say "no scenarios in $*"; return 1; }
 }
 
-# lab__write_zone - write the lab.test zone file for nsd.
+# lab__zone_head - $ORIGIN, $TTL, SOA and NS of zone ZONE.
+lab__zone_head() {
+    # shellcheck disable=SC2016  # $ORIGIN and $TTL are zone-file directives
+    printf '$ORIGIN %s.\n$TTL 60\n' "$1"
+    printf '@ IN SOA ns.%s. hostmaster.%s. 1 3600 600 86400 60\n' "$LAB_TLD" "$LAB_TLD"
+    printf '@ IN NS ns.%s.\n' "$LAB_TLD"
+}
+
+# lab__sign_zone - sign zone NAME.lab.test with a fresh ECDSA P-256 key (KSK flag, one key
+# for all) and keep the key as unbound's trust anchor; bogus-tlsa then breaks the signature
+# over the TLSA RRset (one base64 character changed), as an attacker or a bad signer would.
+lab__sign_zone() {
+    local name="$1" zone="$1.$LAB_TLD" d="$LAB_DIR/nsd" key
+    key="$(cd "$d" && ldns-keygen -a ECDSAP256SHA256 -k "$zone" 2>>"$d/sign.log")" \
+        || { lab__fail_server ldns-keygen "$d/sign.log" "key for $zone"; return 1; }
+    (cd "$d" && ldns-signzone -f "$zone.zone.signed" "$zone.zone" "$key") >>"$d/sign.log" 2>&1 \
+        || { lab__fail_server ldns-signzone "$d/sign.log" "signing $zone"; return 1; }
+    cat "$d/$key.key" >>"$LAB_DIR/unbound/anchors.key"
+    if [ "${LAB_DNSSEC[$name]}" = bogus-tlsa ]; then
+        awk 'BEGIN { OFS = "\t" }
+             $4 == "RRSIG" && $5 == "TLSA" {
+                 s = $NF; c = substr(s, 20, 1); r = (c == "A") ? "B" : "A"
+                 $NF = substr(s, 1, 19) r substr(s, 21)
+             } { print }' "$d/$zone.zone.signed" >"$d/$zone.zone.bogus" &&
+            mv "$d/$zone.zone.bogus" "$d/$zone.zone.signed"
+    fi
+}
+
+# lab__write_zone - write the lab.test zone file for nsd (and the signed scenario zones).
 lab__write_zone() {
+    local n text unsigned=""
+    : >"$LAB_DIR/unbound/anchors.key"
+    for n in "${LAB_SCENARIOS[@]}"; do
+        text="$(lab__resolve_text "${LAB_ZTEXT[$n]:-}")" || return 1
+        if [ -n "${LAB_DNSSEC[$n]:-}" ]; then
+            { lab__zone_head "$n.$LAB_TLD"; printf '%s\n' "$text"; } \
+                >"$LAB_DIR/nsd/$n.$LAB_TLD.zone"
+            lab__sign_zone "$n" || return 1
+            unsigned+="$n.$LAB_TLD. IN NS ns.$LAB_TLD."$'\n'   # delegation; no DS: anchored
+        else
+            unsigned+="\$ORIGIN $n.$LAB_TLD."$'\n'"$text"$'\n'
+        fi
+    done
     {
-        # shellcheck disable=SC2016  # $ORIGIN and $TTL are zone-file directives
-        printf '$ORIGIN %s.\n$TTL 60\n' "$LAB_TLD"
-        printf '@ IN SOA ns.%s. hostmaster.%s. 1 3600 600 86400 60\n' "$LAB_TLD" "$LAB_TLD"
-        printf '@ IN NS ns.%s.\nns IN A %s\n' "$LAB_TLD" "$LAB_NSD_ADDR"
-        printf '%s' "$LAB_ZONE"
+        lab__zone_head "$LAB_TLD"
+        printf 'ns IN A %s\n' "$LAB_NSD_ADDR"
+        printf '%s' "$unsigned"
     } >"$LAB_DIR/nsd/$LAB_TLD.zone"
 }
 
@@ -295,6 +384,12 @@ zone:
     name: "$LAB_TLD"
     zonefile: "$LAB_TLD.zone"
 EOF
+    local n
+    for n in "${LAB_SCENARIOS[@]}"; do
+        [ -n "${LAB_DNSSEC[$n]:-}" ] || continue
+        printf 'zone:\n    name: "%s"\n    zonefile: "%s"\n' "$n.$LAB_TLD" "$n.$LAB_TLD.zone.signed" \
+            >>"$d/nsd.conf"
+    done
     if command -v nsd-checkzone >/dev/null; then
         nsd-checkzone "$LAB_TLD" "$d/$LAB_TLD.zone" >>"$d/nsd.log" 2>&1 \
             || { lab__fail_server nsd "$d/nsd.log" "the zone built from the scenarios is invalid"; return 1; }
@@ -322,7 +417,9 @@ server:
     verbosity: 1
     num-threads: 1
     so-reuseport: no
-    module-config: "iterator"
+    module-config: "validator iterator"
+    trust-anchor-file: "$d/anchors.key"
+    val-log-level: 2
     local-zone: "test." nodefault
     cache-max-ttl: 60
     cache-max-negative-ttl: 5
@@ -332,6 +429,12 @@ stub-zone:
     name: "$LAB_TLD"
     stub-addr: $LAB_NSD_ADDR
 EOF
+    local n
+    for n in "${LAB_SCENARIOS[@]}"; do
+        [ -n "${LAB_DNSSEC[$n]:-}" ] || continue
+        printf 'stub-zone:\n    name: "%s"\n    stub-addr: %s\n' "$n.$LAB_TLD" "$LAB_NSD_ADDR" \
+            >>"$d/unbound.conf"
+    done
     ip netns exec "$LAB_NS" unbound -c "$d/unbound.conf" >>"$d/unbound.log" 2>&1 \
         || lab__fail_server unbound "$d/unbound.log" "unbound did not start"
 }
@@ -512,8 +615,8 @@ lab_up() {
     chmod 755 "$LAB_DIR"
     mkdir -p "$LAB_DIR/nsd" "$LAB_DIR/unbound" "$LAB_DIR/nginx" "$LAB_DIR/postfix"
     lab__parse "$@" || return 1
-    lab__write_zone
     lab__certs || return 1
+    lab__write_zone || return 1
     lab__netns || return 1
     lab__postfix || return 1
     lab__nsd || return 1
