@@ -42,7 +42,6 @@ LAB_DIR=""
 LAB_POSTFIX_PID=""
 LAB_CA=""
 LAB_SCENARIOS=()
-LAB_ZONE=""
 declare -gA LAB_WEB_MODE=() LAB_POLICY=() LAB_MXHOSTS=() LAB_TXTCOUNT=() LAB_SANS=()
 declare -gA LAB_DNSSEC=() LAB_ZTEXT=()   # NAME -> signed|bogus-tlsa; NAME -> its zone lines
 
