@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps build test unit integration demo install asan clean format bench
+.PHONY: all deps test-deps build test unit integration demo install asan clean format fuzz fuzz-smoke bench
 
 all: build
 
@@ -34,6 +34,20 @@ install: build
 
 asan:
 	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DMXRAY_SANITIZE=ON"
+
+# libFuzzer targets (clang, ASan+UBSan), each run FUZZ_SECONDS by scripts/fuzz.sh; see
+# docs/robustness.md. fuzz-smoke is the short CI run.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build-fuzz
+
+fuzz: test-deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DMXRAY_SANITIZE=ON -DMXRAY_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=10
 
 format:
 	clang-format -i src/*.[ch] ui/*.[ch] tests/unit/*.[ch]
