@@ -72,6 +72,7 @@ struct tls_info {
     struct cert_info *chain; /* as sent, leaf first */
     size_t nchain;
     char *handshake_error; /* OpenSSL error text when the handshake failed, else NULL */
+    size_t nchain_sent;    /* certificates the peer sent; more than nchain when it was cut */
 };
 
 /* cert_name_match_one - RFC 6125 6.4 as RFC 8461 4.2 restricts it: case-insensitive, trailing

@@ -36,6 +36,7 @@ struct cert_recorder {
     bool chain_taken;       /* the chain is copied on the first callback only */
     X509 *chain[MX_CHAIN_MAX];
     size_t nchain;
+    size_t nsent;           /* certificates the peer sent (nchain keeps MX_CHAIN_MAX) */
     struct cert_error errors[CERT_ERRORS_MAX];
     size_t nerrors;
 };
@@ -505,8 +506,10 @@ static void recorder_take_chain(struct cert_recorder *r, X509_STORE_CTX *st)
         X509 *leaf = X509_STORE_CTX_get0_cert(st);
         if (leaf && X509_up_ref(leaf))
             r->chain[r->nchain++] = leaf;
+        r->nsent = r->nchain;
         return;
     }
+    r->nsent = (size_t)n;
     for (int i = 0; i < n && r->nchain < MX_CHAIN_MAX; i++) {
         X509 *c = sk_X509_value(sk, i);
         if (c && X509_up_ref(c))
@@ -619,6 +622,7 @@ static void fill_chain(struct tls_info *t, SSL *ssl, const struct cert_recorder 
         t->chain = xcalloc(r->nchain, sizeof *t->chain);
         for (size_t i = 0; i < r->nchain; i++)
             cert_info_from_x509(r->chain[i], (int)i, &t->chain[t->nchain++]);
+        t->nchain_sent = r->nsent > r->nchain ? r->nsent : r->nchain;
         return;
     }
     /* No callback ran (no recorder, or a resumed session): the client's peer chain
@@ -628,6 +632,7 @@ static void fill_chain(struct tls_info *t, SSL *ssl, const struct cert_recorder 
     if (n <= 0)
         return;
     size_t keep = (size_t)n < MX_CHAIN_MAX ? (size_t)n : MX_CHAIN_MAX;
+    t->nchain_sent = (size_t)n;
     t->chain = xcalloc(keep, sizeof *t->chain);
     for (size_t i = 0; i < keep; i++)
         cert_info_from_x509(sk_X509_value(sk, (int)i), (int)i, &t->chain[t->nchain++]);
@@ -670,8 +675,9 @@ static char *hostname_note_miss(const struct cert_info *leaf, const char *ehost)
     size_t shown = leaf->nsan_dns < CERT_NOTE_SANS ? leaf->nsan_dns : CERT_NOTE_SANS;
     for (size_t i = 0; i < shown; i++)
         list_add(&sans, leaf->san_dns[i]);
-    char *more = leaf->nsan_dns > shown
-                     ? xasprintf(" and %zu more", leaf->nsan_dns - shown) : xstrdup("");
+    size_t total = leaf->nsan_total > leaf->nsan_dns ? leaf->nsan_total : leaf->nsan_dns;
+    char *more = total > shown ? xasprintf(" and %zu more SAN entries", total - shown)
+                               : xstrdup("");
     char *cn = leaf->common_name
                    ? xasprintf("; CN %s is not used (RFC 8461 4.2)", leaf->common_name)
                    : xstrdup("");
@@ -684,7 +690,33 @@ static char *hostname_note_miss(const struct cert_info *leaf, const char *ehost)
     return note;
 }
 
-static void fill_hostname(struct tls_info *t, const char *host)
+/* x509_san_match - scan every SAN dNSName of x, not only the MX_SAN_MAX kept for display: a
+ * sender matches against the whole list. The match is copied (escaped) into *matched. */
+static bool x509_san_match(X509 *x, const char *host, char **matched)
+{
+    GENERAL_NAMES *names = x ? X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL) : NULL;
+    bool ok = false;
+    for (int i = 0; names && !ok && i < sk_GENERAL_NAME_num(names); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+        if (g->type != GEN_DNS)
+            continue;
+        const unsigned char *d = ASN1_STRING_get0_data(g->d.dNSName);
+        int n = ASN1_STRING_length(g->d.dNSName);
+        if (n <= 0 || n > 255 || memchr(d, '\0', (size_t)n)) /* embedded NUL: never a name */
+            continue;
+        char name[256];
+        memcpy(name, d, (size_t)n);
+        name[n] = '\0';
+        if (cert_name_match_one(name, host)) {
+            *matched = escape_str(name);
+            ok = true;
+        }
+    }
+    GENERAL_NAMES_free(names);
+    return ok;
+}
+
+static void fill_hostname(struct tls_info *t, const char *host, X509 *leaf_x)
 {
     if (t->nchain == 0) {
         t->hostname_note = xstrdup("no certificate received");
@@ -699,6 +731,15 @@ static void fill_hostname(struct tls_info *t, const char *host)
     t->hostname_match = cert_name_match(&t->chain[0], host, &matched);
     if (t->hostname_match) {
         t->hostname_note = xasprintf("matched SAN %s", matched);
+        return;
+    }
+    char *late = NULL;
+    if (t->chain[0].nsan_total > t->chain[0].nsan_dns + t->chain[0].nsan_ip &&
+        x509_san_match(leaf_x, host, &late)) {
+        t->hostname_match = true;
+        t->hostname_note = xasprintf("matched SAN %s (beyond the %d SANs kept for display)",
+                                     late, MX_SAN_MAX);
+        free(late);
         return;
     }
     char *ehost = escape_str(host); /* host came from DNS: untrusted too */
@@ -746,7 +787,11 @@ void tls_info_fill(struct tls_info *t, SSL *ssl, const struct cert_recorder *r, 
     fill_session(t, ssl);
     fill_chain(t, ssl, r);
     fill_errors(t, ssl, r);
-    fill_hostname(t, host);
+    X509 *leaf_x = r && r->nchain > 0 ? r->chain[0] : NULL;
+    STACK_OF(X509) *sk = leaf_x ? NULL : SSL_get_peer_cert_chain(ssl);
+    if (sk && sk_X509_num(sk) > 0)
+        leaf_x = sk_X509_value(sk, 0);
+    fill_hostname(t, host, leaf_x);
     ERR_pop_to_mark();
 }
 

@@ -24,8 +24,8 @@ const char *policy_status_name(enum policy_status s)
 
 const char *verdict_name(enum verdict v)
 {
-    static const char *const names[] = {"pending", "pass", "warn", "fail", "none"};
-    return (unsigned)v < 5 ? names[v] : "?";
+    static const char *const names[] = {"pending", "pass", "warn", "fail", "none", "incomplete"};
+    return (unsigned)v < 6 ? names[v] : "?";
 }
 
 static void step_init(struct step *s)
@@ -136,9 +136,12 @@ enum verdict report_verdict(const struct report *r)
 {
     if (!r->done)
         return VERDICT_PENDING;
+    int worst = problem_list_worst(&r->problems);
+    if (r->interrupted && worst != SEV_ERROR)
+        return VERDICT_INCOMPLETE; /* what did not finish may still have failed */
     if (r->sts.status == TXT_MISSING)
         return VERDICT_NONE;
-    switch (problem_list_worst(&r->problems)) {
+    switch (worst) {
     case SEV_ERROR:
         return VERDICT_FAIL;
     case SEV_WARNING:
@@ -157,9 +160,29 @@ int report_exit_code(enum verdict v)
         return 1;
     case VERDICT_NONE:
         return 3;
+    case VERDICT_INCOMPLETE:
+        return 130;
     default:
         return 2;
     }
+}
+
+static int exit_rank(int code)
+{
+    switch (code) {
+    case 0: return 0;
+    case 1: return 1;
+    case 3: return 2;
+    case 130: return 3;
+    default: return 4; /* 2 and anything unexpected */
+    }
+}
+
+int report_exit_combine(int acc, int code)
+{
+    if (acc < 0)
+        return code;
+    return exit_rank(code) > exit_rank(acc) ? code : acc;
 }
 
 enum sts_mode report_policy_mode(const struct report *r)

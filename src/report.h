@@ -155,8 +155,18 @@ struct mx_section {
     size_t nhosts;
 };
 
-enum verdict { VERDICT_PENDING, VERDICT_PASS, VERDICT_WARN, VERDICT_FAIL, VERDICT_NONE };
-const char *verdict_name(enum verdict v); /* "pass", "warn", "fail", "none", "pending" */
+/* VERDICT_INCOMPLETE: interrupted before every step ended, with no error found so far (an
+ * error already seen still makes it a fail). */
+enum verdict {
+    VERDICT_PENDING,
+    VERDICT_PASS,
+    VERDICT_WARN,
+    VERDICT_FAIL,
+    VERDICT_NONE,
+    VERDICT_INCOMPLETE
+};
+const char *verdict_name(enum verdict v); /* "pass", "warn", "fail", "none", "pending",
+                                           * "incomplete" */
 
 struct report {
     char *domain;        /* A-label, lower case */
@@ -183,8 +193,11 @@ void report_free(struct report *r);
 /* report_verdict - derived, never stored: none when no _mta-sts record; else fail when any
  * problem is an error, warn when any is a warning, else pass (pending while running). */
 enum verdict report_verdict(const struct report *r);
-/* report_exit_code - 0 pass, 1 warn, 2 fail, 3 none (mxray check's documented status). */
+/* report_exit_code - 0 pass, 1 warn, 2 fail, 3 none, 130 incomplete (mxray check's status). */
 int report_exit_code(enum verdict v);
+/* report_exit_combine - the status of a run of several domains: fail (2) beats incomplete
+ * (130) beats none (3) beats warn (1) beats pass (0). acc < 0 means no domain yet. */
+int report_exit_combine(int acc, int code);
 /* report_policy_mode - the mode of a valid fetched policy, else STS_MODE_UNKNOWN. */
 enum sts_mode report_policy_mode(const struct report *r);
 /* report_worst_problem - the most severe problem (first of equals), or NULL. */

@@ -54,14 +54,6 @@ struct batch_run {
     int64_t started_ms, drawn_ms;
 };
 
-/* combine - the run's status: fail beats none beats warn beats pass (as in cmd_check). */
-static int combine(int acc, int code)
-{
-    static const int rank[4] = {0, 1, 3, 2}; /* index: exit code 0..3 */
-    if (acc < 0)
-        return code;
-    return rank[code] > rank[acc] ? code : acc;
-}
 
 static void progress_clear(struct batch_run *run)
 {
@@ -94,7 +86,7 @@ static void print_report(struct batch_run *run, const struct report *r)
     if (fflush(stdout) != 0 || ferror(stdout))
         run->write_failed = true;
     batch_stats_add(&run->stats, r);
-    run->exit_code = combine(run->exit_code, report_exit_code(report_verdict(r)));
+    run->exit_code = report_exit_combine(run->exit_code, report_exit_code(report_verdict(r)));
 }
 
 static void on_event(void *arg, const struct diag_event *ev)

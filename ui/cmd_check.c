@@ -71,14 +71,6 @@ int cmd_normalize_domains(const char *const *in, size_t n, char **out)
     return 0;
 }
 
-/* combine - the run's exit status: fail beats none beats warn beats pass. */
-static int combine(int acc, int code)
-{
-    static const int rank[4] = {0, 1, 3, 2}; /* index: exit code 0..3 */
-    if (acc < 0)
-        return code;
-    return rank[code] > rank[acc] ? code : acc;
-}
 
 static void print_report(struct run *run, const struct report *r)
 {
@@ -91,7 +83,7 @@ static void print_report(struct run *run, const struct report *r)
             fputc('\n', stdout);
     }
     fflush(stdout);
-    run->exit_code = combine(run->exit_code, report_exit_code(report_verdict(r)));
+    run->exit_code = report_exit_combine(run->exit_code, report_exit_code(report_verdict(r)));
 }
 
 static void on_event(void *arg, const struct diag_event *ev)

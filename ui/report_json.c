@@ -155,6 +155,9 @@ void report_json_tls(struct json *w, const struct tls_info *t)
     for (size_t i = 0; i < t->nchain; i++)
         emit_cert(w, &t->chain[i]);
     json_arr_end(w);
+    /* more than "chain" holds when the peer sent more than MX_CHAIN_MAX certificates */
+    json_kv_int(w, "chain_sent", (long long)(t->nchain_sent > t->nchain ? t->nchain_sent
+                                                                          : t->nchain));
     json_obj_end(w);
 }
 

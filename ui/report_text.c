@@ -443,6 +443,9 @@ static void tls_chain_verbose(struct tw *t, const struct tls_info *tls, int inde
 {
     if (!t->verbose)
         return;
+    if (tls->nchain_sent > tls->nchain)
+        tw_line(t, MK_WARN, indent, "the server sent %zu certificates; the first %zu are shown",
+                tls->nchain_sent, tls->nchain);
     for (size_t i = 0; i < tls->nchain; i++) {
         const struct cert_info *c = &tls->chain[i];
         tw_line(t, MK_NONE, indent, "chain %d: %s", c->depth, orstr(c->subject, "?"));
@@ -798,8 +801,10 @@ const char *report_text_verdict_line(enum verdict v)
         return "FAIL - errors break or weaken MTA-STS for this domain (exit 2)";
     case VERDICT_NONE:
         return "NONE - the domain does not publish MTA-STS (exit 3)";
+    case VERDICT_INCOMPLETE:
+        return "INCOMPLETE - interrupted before every step ended; no error so far (exit 130)";
     default:
-        return "INCOMPLETE - the diagnosis did not finish (exit 2)";
+        return "PENDING - the diagnosis is still running";
     }
 }
 
@@ -807,7 +812,7 @@ static void verdict_line(struct tw *t, const struct report *r)
 {
     enum verdict v = report_verdict(r);
     enum mark m = v == VERDICT_PASS ? MK_OK : v == VERDICT_WARN ? MK_WARN
-                  : v == VERDICT_NONE ? MK_INFO : MK_FAIL;
+                  : v == VERDICT_NONE || v == VERDICT_INCOMPLETE ? MK_INFO : MK_FAIL;
     fputc('\n', t->f);
     tw_line(t, m, 0, "Verdict: %s", report_text_verdict_line(v));
 }
