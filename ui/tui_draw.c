@@ -118,12 +118,6 @@ static void draw_header(struct tui *t)
     if (vs == ST_NA || vs == ST_RUNNING)
         va = bar | A_BOLD;
     x += put(0, x, COLS - x, va, buf);
-    if (tui_dane_unconfirmed(r)) { /* before the timings: it qualifies the verdict */
-        x += put(0, x, COLS - x, bar, "  ");
-        snprintf(buf, sizeof buf, "%s %s", tui_state_symbol(ST_WARN, t->utf8, 0),
-                 TUI_DANE_UNCONFIRMED);
-        x += put(0, x, COLS - x, t->color ? role_attr[TR_WARN] | A_REVERSE : bar | A_BOLD, buf);
-    }
     snprintf(buf, sizeof buf, "  %s  policy: %s%s  resolver: %s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
              sts_mode_name(report_policy_mode(r)), r->interrupted ? "  (interrupted)" : "",
              t->c->resolver_desc ? t->c->resolver_desc : r->resolver ? r->resolver : "system");
@@ -209,25 +203,6 @@ static void pane_title(struct tui *t, int y, int x, int w, bool focus, const cha
     }
 }
 
-/* badge_fit - the DANE badge to draw beside a label of lw columns within room: the full text
- * when both fit, else the short one (the label gives way, down to a readable stub), else
- * none. Returns the columns it takes, the space before it included (0: no badge). */
-static int badge_fit(const struct tui *t, const struct tui_badge *b, int lw, int room, char *buf,
-                     size_t n)
-{
-    enum { LABEL_MIN = 12 };
-    if (!b->text[0])
-        return 0;
-    const char *sym = b->symbol ? tui_state_symbol(b->state, t->utf8, 0) : NULL;
-    snprintf(buf, n, "%s%s%s", b->text, sym ? " " : "", sym ? sym : "");
-    int bw = 1 + tui_text_width(buf);
-    if (lw + bw <= room)
-        return bw;
-    snprintf(buf, n, "%s%s%s", b->short_text, sym ? " " : "", sym ? sym : "");
-    bw = 1 + tui_text_width(buf);
-    return room - bw >= LABEL_MIN || lw + bw <= room ? bw : 0;
-}
-
 static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x, int w, bool selected)
 {
     enum { MS_COLS = 6 }; /* "9999ms", "12.3s", "n/a" right-aligned */
@@ -246,13 +221,9 @@ static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x
     cx += put(y, cx, x + w - cx, sa, sym);
     cx += put(y, cx, x + w - cx, base, " ");
     int room = x + w - cx - MS_COLS - 1 - (row->mark ? 2 : 0);
-    char badge[96];
-    int bw = badge_fit(t, &row->badge, tui_text_width(row->label), room, badge, sizeof badge);
-    cx += put(y, cx, room - bw, base, row->label);
+    cx += put(y, cx, room, base, row->label);
     if (row->mark)
-        cx += 1 + put(y, cx + 1, 2, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
-    if (bw)
-        put(y, cx + 1, bw - 1, focus ? base : role_attr[tui_state_role(row->badge.state)], badge);
+        put(y, cx + 1, 2, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
     int msw = tui_text_width(ms);
     if (msw && msw <= MS_COLS)
         put(y, x + w - msw - 1, msw, focus ? base : role_attr[TR_DIM], ms);
@@ -310,7 +281,7 @@ static void draw_cert(struct tui *t, int x, int w)
         struct view_ctx v = ctx_of(t);
         snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
                  tls->nchain, row->host->host, row->addr->address);
-        view_cert_build(&lines, &v, tls, c, t->show_pem, row->host, row->addr);
+        view_cert_build(&lines, &v, tls, c, t->show_pem);
     }
     int total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
     pane_title(t, L->body_y, x, w, true, title, t->view_scroll, total, L->list_h);
