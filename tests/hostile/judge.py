@@ -59,12 +59,12 @@ CASES = {
     "mxsilent": ("good", "-", "good", "dns", ["mx.dns"], [], ["sts", "tlsrpt", "policy"], None),
     "deaf": ("good", "-", "good", "deaf", ["sts.record.dns", "mx.dns", "tlsrpt.dns"], [], [],
              None),
-}
-# Kept out of the suite: they fail because of a bug outside tests/ (see tests/hostile/README.md).
-PENDING = {
+    # The MX name is SAN entry 10,000: matched although only 256 SANs are kept for display.
     "san10klast": ("san10klast", "-", "good", "dns", [], ["tls.cert.hostname"],
                    EVERY + ["addr:mx"], None),
 }
+# Cases kept out of the suite while a bug outside tests/ makes them fail (none at present).
+PENDING = {}
 SAID_OK = {"EHLO", "STARTTLS", "QUIT"}
 QUIT_EXPECTED = {"good", "escapes", "chain30", "san10k", "san10klast", "plain"}
 BIDI = re.compile("[\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
