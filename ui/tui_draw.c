@@ -118,6 +118,12 @@ static void draw_header(struct tui *t)
     if (vs == ST_NA || vs == ST_RUNNING)
         va = bar | A_BOLD;
     x += put(0, x, COLS - x, va, buf);
+    if (tui_dane_unconfirmed(r)) { /* before the timings: it qualifies the verdict */
+        x += put(0, x, COLS - x, bar, "  ");
+        snprintf(buf, sizeof buf, "%s %s", tui_state_symbol(ST_WARN, t->utf8, 0),
+                 TUI_DANE_UNCONFIRMED);
+        x += put(0, x, COLS - x, t->color ? role_attr[TR_WARN] | A_REVERSE : bar | A_BOLD, buf);
+    }
     snprintf(buf, sizeof buf, "  %s  policy: %s%s  resolver: %s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
              sts_mode_name(report_policy_mode(r)), r->interrupted ? "  (interrupted)" : "",
              t->c->resolver_desc ? t->c->resolver_desc : r->resolver ? r->resolver : "system");
@@ -203,6 +209,25 @@ static void pane_title(struct tui *t, int y, int x, int w, bool focus, const cha
     }
 }
 
+/* badge_fit - the DANE badge to draw beside a label of lw columns within room: the full text
+ * when both fit, else the short one (the label gives way, down to a readable stub), else
+ * none. Returns the columns it takes, the space before it included (0: no badge). */
+static int badge_fit(const struct tui *t, const struct tui_badge *b, int lw, int room, char *buf,
+                     size_t n)
+{
+    enum { LABEL_MIN = 12 };
+    if (!b->text[0])
+        return 0;
+    const char *sym = b->symbol ? tui_state_symbol(b->state, t->utf8, 0) : NULL;
+    snprintf(buf, n, "%s%s%s", b->text, sym ? " " : "", sym ? sym : "");
+    int bw = 1 + tui_text_width(buf);
+    if (lw + bw <= room)
+        return bw;
+    snprintf(buf, n, "%s%s%s", b->short_text, sym ? " " : "", sym ? sym : "");
+    bw = 1 + tui_text_width(buf);
+    return room - bw >= LABEL_MIN || lw + bw <= room ? bw : 0;
+}
+
 static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x, int w, bool selected)
 {
     enum { MS_COLS = 6 }; /* "9999ms", "12.3s", "n/a" right-aligned */
@@ -221,9 +246,19 @@ static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x
     cx += put(y, cx, x + w - cx, sa, sym);
     cx += put(y, cx, x + w - cx, base, " ");
     int room = x + w - cx - MS_COLS - 1 - (row->mark ? 2 : 0);
-    cx += put(y, cx, room, base, row->label);
+    char badge[96];
+    int lw = tui_text_width(row->label);
+    int bw = badge_fit(t, &row->badge, lw, room, badge, sizeof badge), lroom = room - bw;
+    if (lw > lroom && bw) { /* the badge cut the label short: say so */
+        cx += put(y, cx, lroom - 1, base, row->label);
+        cx += put(y, cx, 1, base, t->utf8 ? "…" : "~");
+    } else {
+        cx += put(y, cx, lroom, base, row->label);
+    }
     if (row->mark)
-        put(y, cx + 1, 2, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
+        cx += 1 + put(y, cx + 1, 2, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
+    if (bw)
+        put(y, cx + 1, bw - 1, focus ? base : role_attr[tui_state_role(row->badge.state)], badge);
     int msw = tui_text_width(ms);
     if (msw && msw <= MS_COLS)
         put(y, x + w - msw - 1, msw, focus ? base : role_attr[TR_DIM], ms);
@@ -281,7 +316,7 @@ static void draw_cert(struct tui *t, int x, int w)
         struct view_ctx v = ctx_of(t);
         snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
                  tls->nchain, row->host->host, row->addr->address);
-        view_cert_build(&lines, &v, tls, c, t->show_pem);
+        view_cert_build(&lines, &v, tls, c, t->show_pem, row->host, row->addr);
     }
     int total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
     pane_title(t, L->body_y, x, w, true, title, t->view_scroll, total, L->list_h);
@@ -330,6 +365,10 @@ static void draw_cell(struct tui *t, int y, int x, int w, const struct view_matr
                                         [ST_WARN] = "!!", [ST_FAIL] = "XX", [ST_NA] = "na"};
     static const char *const aspin[] = {"|", "/", "-", "\\"};
     char buf[48], ms[32];
+    if (c->mark) { /* says more than the state alone (the DANE column) */
+        put(y, x, w - 1, role_attr[tui_state_role(c->state)], c->mark);
+        return;
+    }
     const char *sym = t->utf8 ? tui_state_symbol(c->state, true, t->spin)
                       : c->state == ST_RUNNING ? aspin[t->spin % 4] : ascii[c->state];
     if (c->state == ST_NA)
@@ -347,6 +386,32 @@ struct matrix_line {
     int indent;
 };
 
+/* matrix_columns - x of each column and of the right edge (cx[VM_NCOLS]). Each column is as
+ * wide as its full name, at least a cell, when that leaves the address column
+ * ADDR_MIN; else all share one narrow width and the short names. Returns true for full names. */
+static bool matrix_columns(int cx[VM_NCOLS + 1])
+{
+    enum { ADDR_MIN = 20, CELL_MIN = 7 }; /* "✓ 999ms"; from 1000 ms on it reads "✓ 1.2s" */
+    int w[VM_NCOLS], sum = 0;
+    for (int c = 0; c < VM_NCOLS; c++) {
+        int nw = tui_text_width(view_matrix_col_name((enum view_matrix_col)c));
+        w[c] = (nw > CELL_MIN ? nw : CELL_MIN) + 1;
+        sum += w[c];
+    }
+    bool full = COLS - sum >= ADDR_MIN;
+    if (!full) {
+        int cellw = (COLS - ADDR_MIN) / VM_NCOLS;
+        cellw = cellw > 10 ? 10 : cellw < 4 ? 4 : cellw;
+        for (int c = 0; c < VM_NCOLS; c++)
+            w[c] = cellw;
+        sum = cellw * VM_NCOLS;
+    }
+    cx[0] = COLS - sum;
+    for (int c = 0; c < VM_NCOLS; c++)
+        cx[c + 1] = cx[c] + w[c];
+    return full;
+}
+
 static void draw_matrix(struct tui *t)
 {
     struct tui_layout *L = &t->lay;
@@ -356,14 +421,13 @@ static void draw_matrix(struct tui *t)
         return;
     struct view_matrix m = {0};
     view_matrix_build(&m, r, tui_now_ms(t), t->utf8);
-    int cellw = (COLS - 18) / VM_NCOLS;
-    cellw = cellw > 10 ? 10 : cellw < 4 ? 4 : cellw;
-    int addrw = COLS - cellw * VM_NCOLS;
+    int cx[VM_NCOLS + 1];
+    bool full = matrix_columns(cx);
+    int addrw = cx[0];
     int y = L->list_y, h = L->list_h - 1;
     put(y, 0, addrw, role_attr[TR_BOLD], " MX host / address");
-    bool full = cellw - 1 >= 9; /* "handshake" is the longest name */
     for (int c = 0; c < VM_NCOLS; c++)
-        put(y, addrw + c * cellw, cellw - 1, role_attr[TR_BOLD],
+        put(y, cx[c], cx[c + 1] - cx[c] - 1, role_attr[TR_BOLD],
             full ? view_matrix_col_name((enum view_matrix_col)c)
                  : view_matrix_col_short((enum view_matrix_col)c));
     y++;
@@ -403,7 +467,7 @@ static void draw_matrix(struct tui *t)
                      ml->row->cert_differs ? (t->utf8 ? " ≠" : " <>") : "");
         put(y + i, 3, addrw - 4, ml->row->cert_differs ? role_attr[TR_MARK] : A_NORMAL, label);
         for (int c = 0; c < VM_NCOLS; c++)
-            draw_cell(t, y + i, addrw + c * cellw, cellw, &ml->row->cell[c]);
+            draw_cell(t, y + i, cx[c], cx[c + 1] - cx[c], &ml->row->cell[c]);
     }
     free(lines);
     view_matrix_free(&m);
@@ -420,7 +484,12 @@ static void draw_learn(struct tui *t)
 {
     struct tui_lines raw = {0}, l = {0};
     const char *name = tui_node_learn_name(t->learn_node);
+    const char *extra = tui_node_learn_extra(t->learn_node);
     tui_learn_load(name, &raw);
+    if (extra) { /* DANE is judged at this node too: its text follows, after a blank line */
+        tui_lines_addn(&raw, TR_NORMAL, 0, "");
+        tui_learn_load(extra, &raw);
+    }
     const struct report *r = tui_report(t);
     for (size_t i = 0; i < raw.n; i++) { /* the texts say DOMAIN; show the one being checked */
         char *s = view_subst_domain(raw.v[i].text, r ? r->domain : NULL);
@@ -428,7 +497,8 @@ static void draw_learn(struct tui *t)
         free(s);
     }
     char title[80];
-    snprintf(title, sizeof title, " Learn: %s (L or Esc closes)", name);
+    snprintf(title, sizeof title, " Learn: %s%s%s (L or Esc closes)", name, extra ? " and " : "",
+             extra ? extra : "");
     draw_text_view(t, title, &l, 0);
     tui_lines_clear(&raw);
     tui_lines_clear(&l);

@@ -220,6 +220,96 @@ const char *tui_node_learn_name(enum tui_node n)
     return step_kind_name(tui_node_step(n));
 }
 
+const char *tui_node_learn_extra(enum tui_node n)
+{
+    /* DANE has no step of its own: the TLSA lookup belongs to the host, the verification to
+     * the address's TLS, so its text follows theirs */
+    return n == TN_HOST || n == TN_ADDR || n == TN_TLS ? "dane" : NULL;
+}
+
+/* ---- DANE (RFC 7672) ---- */
+
+static void badge_set(struct tui_badge *b, enum step_state st, const char *shortw,
+                      const char *text)
+{
+    b->state = st;
+    snprintf(b->short_text, sizeof b->short_text, "%s", shortw);
+    snprintf(b->text, sizeof b->text, "%s", text);
+}
+
+void tui_dane_host_badge(const struct mx_host *h, struct tui_badge *b)
+{
+    const struct dane_host *dh = &h->dane;
+    char text[64];
+    memset(b, 0, sizeof *b);
+    switch (dh->status) {
+    case DANE_SECURE:
+        /* secure records that are all unusable still force TLS, but authenticate nothing */
+        snprintf(text, sizeof text, "DANE secure, %zu usable", dh->nusable);
+        badge_set(b, dh->nusable ? ST_PASS : ST_WARN, "DANE secure", text);
+        break;
+    case DANE_INSECURE: /* not DNSSEC-signed: every sender ignores the records */
+        badge_set(b, ST_NA, "DANE insecure", "DANE insecure, ignored");
+        break;
+    case DANE_BOGUS:
+        badge_set(b, ST_FAIL, "DANE bogus", "DANE bogus, senders defer");
+        break;
+    case DANE_PENDING:
+    case DANE_NONE:
+        break;
+    }
+}
+
+/* judged_state - the verdict of a judged address (see tui_dane_addr_state). */
+static enum step_state judged_state(const struct dane_addr *da)
+{
+    switch (da->action) {
+    case DANE_ACT_DELIVER: return da->match == 1 ? ST_PASS : ST_WARN;
+    case DANE_ACT_DEFER: return ST_FAIL;
+    case DANE_ACT_NO_DANE:
+    case DANE_ACT_PENDING: return ST_NA;
+    }
+    return ST_NA;
+}
+
+enum step_state tui_dane_addr_state(const struct report *r, const struct mx_host *h,
+                                    const struct mx_addr *a)
+{
+    if (a->dane.judged)
+        return judged_state(&a->dane);
+    if (r->done || a->step.state == ST_NA)
+        return ST_NA;
+    return h->dane.status == DANE_PENDING || a->step.state == ST_RUNNING ? ST_RUNNING
+                                                                         : ST_WAITING;
+}
+
+void tui_dane_addr_badge(const struct mx_host *h, const struct mx_addr *a, struct tui_badge *b)
+{
+    memset(b, 0, sizeof *b);
+    if (!a->dane.judged || h->dane.status == DANE_NONE || h->dane.status == DANE_PENDING)
+        return; /* a host without TLSA: MTA-STS alone, nothing to add beside every address */
+    if (a->dane.action == DANE_ACT_NO_DANE) {
+        badge_set(b, ST_NA, "no DANE", "no DANE: MTA-STS applies");
+        return;
+    }
+    enum step_state st = judged_state(&a->dane);
+    badge_set(b, st, "DANE", st == ST_FAIL ? "DANE defer" : "DANE deliver");
+    b->symbol = true;
+}
+
+bool tui_dane_has_tlsa(const struct report *r)
+{
+    for (size_t i = 0; i < r->mx.nhosts; i++)
+        if (r->mx.hosts[i]->dane.ntlsa > 0)
+            return true;
+    return false;
+}
+
+bool tui_dane_unconfirmed(const struct report *r)
+{
+    return r->done && !r->dnssec_any_ad && tui_dane_has_tlsa(r);
+}
+
 static void add_addr(struct tui_model *m, const struct report *r, const struct mx_host *h,
                      const struct mx_addr *a, int64_t now_ms, time_t now)
 {
@@ -231,6 +321,7 @@ static void add_addr(struct tui_model *m, const struct report *r, const struct m
     else
         snprintf(row->label, sizeof row->label, "%s", a->address);
     snprintf(row->key, sizeof row->key, "addr:%s|%s", h->host, a->address);
+    tui_dane_addr_badge(h, a, &row->badge);
 
     const struct smtp_result *s = a->smtp;
     int64_t smtp_ms = -1, tls_ms = -1;
@@ -282,6 +373,7 @@ static void add_host(struct tui_model *m, const struct report *r, const struct m
     else
         snprintf(row->label, sizeof row->label, "%s pref %d", h->host, h->preference);
     snprintf(row->key, sizeof row->key, "host:%s", h->host);
+    tui_dane_host_badge(h, &row->badge);
     for (size_t i = 0; i < h->naddrs; i++)
         add_addr(m, r, h, h->addrs[i], now_ms, now);
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <time.h>
 #include "report.h"
+#include "tui_text.h"
 
 enum tui_node {
     TN_STS,    /* 1 TXT _mta-sts */
@@ -21,6 +22,16 @@ enum tui_node {
     TN_TLS,    /* handshake and certificate checks of one address */
     TN_CERT,   /* one certificate of the chain the address sent */
     TN_TLSRPT  /* 4 TXT _smtp._tls */
+};
+
+/* tui_badge - the DANE state (RFC 7672) beside a tree label: the TLSA status of an MX host
+ * ("DANE secure, 2 usable") or what a DANE sender does with an address ("DANE" + a symbol).
+ * Empty text: DANE does not apply (no TLSA record, or not judged yet). */
+struct tui_badge {
+    char text[64];         /* full form */
+    char short_text[24];   /* what a narrow tree keeps: "DANE secure" */
+    enum step_state state; /* its colour: pass, warn, fail, n/a (dim) */
+    bool symbol;           /* the drawing appends the state's symbol (address verdicts) */
 };
 
 struct tui_row {
@@ -35,6 +46,7 @@ struct tui_row {
     const struct cert_info *cert; /* TN_CERT */
     size_t cert_index;
     bool mark;                   /* TN_HOST: its addresses serve different leaf certificates */
+    struct tui_badge badge;      /* TN_HOST, TN_ADDR: DANE beside the label */
 };
 
 struct tui_model {
@@ -58,6 +70,9 @@ int tui_row_worst(const struct report *r, const struct tui_row *row);
 enum step_kind tui_node_step(enum tui_node n);
 /* tui_node_learn_name - asset name of the learn text: "sts_record", ..., "cert". */
 const char *tui_node_learn_name(enum tui_node n);
+/* tui_node_learn_extra - a second learn text shown after the first, or NULL: "dane" for the
+ * nodes where DANE is judged (MX host, address, TLS). */
+const char *tui_node_learn_extra(enum tui_node n);
 
 /* Derived states of the sub-steps of one address (the report keeps one step per address). */
 enum step_state tui_smtp_state(const struct report *r, const struct mx_host *h,
@@ -71,5 +86,21 @@ enum step_state tui_cert_state(const struct tls_info *tls, const struct cert_inf
 bool tui_host_certs_differ(const struct mx_host *h);
 /* tui_addr_leaf - the leaf certificate an address sent, or NULL. */
 const struct cert_info *tui_addr_leaf(const struct mx_addr *a);
+
+/* DANE (RFC 7672) as the engine judged it; pure readers of h->dane and a->dane. */
+/* tui_dane_host_badge / tui_dane_addr_badge - fill b (cleared first; empty = no badge). */
+void tui_dane_host_badge(const struct mx_host *h, struct tui_badge *b);
+void tui_dane_addr_badge(const struct mx_host *h, const struct mx_addr *a, struct tui_badge *b);
+/* tui_dane_addr_state - the DANE verdict of an address as a state: pass (authenticated),
+ * warn (delivers unauthenticated: only unusable records), fail (a DANE sender defers), n/a
+ * (no DANE: MTA-STS applies), waiting/running while not judged. */
+enum step_state tui_dane_addr_state(const struct report *r, const struct mx_host *h,
+                                    const struct mx_addr *a);
+/* tui_dane_has_tlsa - some MX host published TLSA records (DNSSEC-signed or not). */
+bool tui_dane_has_tlsa(const struct report *r);
+/* tui_dane_unconfirmed - the check is done, some host has TLSA, yet no answer carried AD: the
+ * resolver in use does not validate (or nothing is signed), so DANE cannot be confirmed. */
+bool tui_dane_unconfirmed(const struct report *r);
+#define TUI_DANE_UNCONFIRMED "DNSSEC not validated here: DANE cannot be confirmed"
 
 #endif

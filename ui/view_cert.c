@@ -94,13 +94,63 @@ void view_cert_summary(struct tui_lines *out, const struct view_ctx *v, const st
     ADD(TR_DIM, 2, "SHA-256: %s", S(c->sha256));
 }
 
+/* record_against - where record i of h authenticates the chain a sent, seen from cert c. */
+static void record_against(struct tui_lines *out, const struct view_ctx *v, const struct mx_host *h,
+                           const struct mx_addr *a, const struct cert_info *c, size_t i)
+{
+    const struct dane_tlsa *t = &h->dane.tlsa[i];
+    int depth = i < a->dane.ntlsa_depth ? a->dane.tlsa_depth[i] : -1;
+    if (!t->usable)
+        ADD(TR_DIM, 4, "TLSA %s: not used (%s)", S(t->text), S(t->note));
+    else if (depth == c->depth)
+        ADD(TR_OK, 4, "%s TLSA %s: matches this certificate", tui_state_symbol(ST_PASS, v->utf8, 0),
+            S(t->text));
+    else if (depth >= 0)
+        ADD(TR_NORMAL, 4, "TLSA %s: matches certificate #%d of the chain", S(t->text), depth);
+    else
+        ADD(TR_DIM, 4, "TLSA %s: matches no certificate of this chain", S(t->text));
+}
+
+void view_cert_dane(struct tui_lines *out, const struct view_ctx *v, const struct mx_host *h,
+                    const struct mx_addr *a, const struct cert_info *c)
+{
+    const struct dane_host *dh = h ? &h->dane : NULL;
+    if (!dh || !a || !a->dane.judged || dh->ntlsa == 0)
+        return;
+    const struct dane_addr *da = &a->dane;
+    bool secure = dh->status == DANE_SECURE;
+    bool matched = da->match == 1 && da->matched_tlsa >= 0 && (size_t)da->matched_tlsa < dh->ntlsa;
+    const struct dane_tlsa *m = matched ? &dh->tlsa[da->matched_tlsa] : NULL;
+    if (m && da->matched_depth == c->depth) /* an insecure match is shown, no sender relies on it */
+        ADD(secure ? TR_OK : TR_NA, 0, "%s matched TLSA %d %d %d%s",
+            tui_state_symbol(secure ? ST_PASS : ST_NA, v->utf8, 0), m->usage, m->selector,
+            m->mtype, secure ? ": a DANE sender authenticates the server by this certificate"
+                             : " (not DNSSEC-signed: senders ignore it)");
+    else if (m)
+        ADD(TR_DIM, 0, "DANE: TLSA %d %d %d matched certificate #%d of this chain, not this one",
+            m->usage, m->selector, m->mtype, da->matched_depth);
+    if (da->match == 0 && secure)
+        ADD(TR_FAIL, 0, "%s DANE: no TLSA record matches this chain (%s): a DANE sender defers",
+            tui_state_symbol(ST_FAIL, v->utf8, 0), S(da->error));
+    if (!da->tlsa_depth)
+        return; /* the chain was never verified (no TLS, or the lookup failed) */
+    if (dh->ntlsa == 1 && da->match == 1)
+        return; /* the one record matched: the line above says it all */
+    ADD(TR_NORMAL, 2, "DANE: the %zu TLSA record%s at %s against this chain:", dh->ntlsa,
+        dh->ntlsa == 1 ? "" : "s", S(dh->name));
+    for (size_t i = 0; i < dh->ntlsa; i++)
+        record_against(out, v, h, a, c, i);
+}
+
 void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
-                     const struct cert_info *c, bool show_pem)
+                     const struct cert_info *c, bool show_pem, const struct mx_host *h,
+                     const struct mx_addr *a)
 {
     const char *why = NULL;
     enum step_state st = tui_cert_state(tls, c, v->now, &why);
     ADD(TR_TITLE, 0, "Certificate #%d%s", c->depth, c->depth == 0 ? " (leaf)" : "");
     ADD(tui_state_role(st), 0, "%s %s: %s", tui_state_symbol(st, v->utf8, 0), tui_state_word(st), S(why));
+    view_cert_dane(out, v, h, a, c);
     if (show_pem && c->pem) /* first, so p shows it without scrolling */
         add_pem(out, c->pem);
     else

@@ -11,9 +11,16 @@
 #include "tui_text.h"
 #include "view_detail.h"
 
-/* view_cert_build - every field of struct cert_info; the PEM when show_pem. */
+/* view_cert_build - every field of struct cert_info; the PEM when show_pem. h and a, the MX
+ * host and address that sent the chain (NULL for other chains), add the DANE lines. */
 void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
-                     const struct cert_info *c, bool show_pem);
+                     const struct cert_info *c, bool show_pem, const struct mx_host *h,
+                     const struct mx_addr *a);
+/* view_cert_dane - what DANE (RFC 7672) made of certificate c of the chain a sent: "matched
+ * TLSA U S M" on the certificate a DANE sender authenticated, and each record of h against
+ * the chain (rollover: which record matches which certificate). Nothing without TLSA. */
+void view_cert_dane(struct tui_lines *out, const struct view_ctx *v, const struct mx_host *h,
+                    const struct mx_addr *a, const struct cert_info *c);
 /* view_cert_summary - subject, SANs, issuer, validity, fingerprint (the short form). */
 void view_cert_summary(struct tui_lines *out, const struct view_ctx *v, const struct cert_info *c);
 /* view_cert_chain - one line per certificate, leaf to root, with its status. */

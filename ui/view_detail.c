@@ -169,6 +169,114 @@ static void add_tls(struct tui_lines *out, const struct view_ctx *v, const struc
     }
 }
 
+/* ---- DANE (RFC 7672) beside MTA-STS ---- */
+
+/* add_dane_unconfirmed - without any AD bit the TLSA records cannot be judged from here. */
+static void add_dane_unconfirmed(struct tui_lines *out, const struct view_ctx *v, int indent)
+{
+    if (!tui_dane_unconfirmed(v->r))
+        return;
+    ADD(TR_WARN, indent, "%s %s", tui_state_symbol(ST_WARN, v->utf8, 0), TUI_DANE_UNCONFIRMED);
+    ADD(TR_DIM, indent + 2, "no answer carried the AD bit: the zones are unsigned or the resolver "
+        "in use does not validate DNSSEC (try --resolver with a validating one)");
+}
+
+/* add_dane_host - the TLSA RRset of an MX host: its status, base domain and every record. */
+static void add_dane_host(struct tui_lines *out, const struct view_ctx *v, const struct mx_host *h)
+{
+    const struct dane_host *dh = &h->dane;
+    if (dh->status == DANE_PENDING && v->r->done)
+        return; /* never looked up (an interrupted check): nothing to say */
+    section(out, "DANE (RFC 7672)");
+    if (dh->status == DANE_PENDING) {
+        ADD(TR_DIM, 2, "TLSA lookup at _25._tcp.%s: not finished yet", h->host);
+        return;
+    }
+    struct tui_badge b;
+    tui_dane_host_badge(h, &b);
+    if (b.text[0])
+        ADD(tui_state_role(b.state), 2, "%s %s", tui_state_symbol(b.state, v->utf8, 0), b.text);
+    else
+        ADD(TR_NA, 2, "no DANE: senders apply MTA-STS (or opportunistic TLS) to this host");
+    if (dh->note)
+        ADD(TR_BOLD, 2, "%s", dh->note);
+    if (dh->cname_target)
+        ADD(TR_NORMAL, 2, "TLSA base domain: %s, the secure CNAME expansion of %s (RFC 7672 2.2.3)",
+            S(dh->base), h->host);
+    for (size_t i = 0; i < dh->ntlsa; i++) {
+        const struct dane_tlsa *t = &dh->tlsa[i];
+        ADD(t->usable ? TR_NORMAL : TR_WARN, 4, "TLSA %s: %s%s%s", S(t->text),
+            t->usable ? "usable" : "unusable", t->note ? " - " : "", t->note ? t->note : "");
+    }
+    add_dane_unconfirmed(out, v, 2);
+}
+
+/* add_dane_sender - the second column of the sender's eye: what a DANE-capable sender does
+ * with this address, and which of the two mechanisms wins. */
+static void add_dane_sender(struct tui_lines *out, const struct view_ctx *v, const struct mx_host *h,
+                            const struct mx_addr *a)
+{
+    const struct dane_addr *da = &a->dane;
+    if (!da->judged && v->r->done)
+        return; /* interrupted, or never probed: the MTA-STS line says why */
+    if (!da->judged) {
+        ADD(TR_DIM, 2, "sender's eye: a DANE sender - not known until the TLSA lookup and the "
+            "probe end");
+        return;
+    }
+    enum step_state st = tui_dane_addr_state(v->r, h, a);
+    if (da->action == DANE_ACT_DELIVER)
+        ADD(tui_state_role(st), 2, "sender's eye: a DANE sender would deliver here%s",
+            st == ST_PASS ? "" : " (TLS required, not authenticated)");
+    else if (da->action == DANE_ACT_DEFER)
+        ADD(TR_FAIL, 2, "sender's eye: a DANE sender would NOT deliver here: it defers");
+    else
+        ADD(TR_NA, 2, "sender's eye: a DANE sender finds no DANE here and falls back to MTA-STS");
+    if (da->action_note)
+        ADD(TR_NORMAL, 4, "%s", da->action_note);
+    if (h->dane.status != DANE_NONE) /* where both apply, which one decides */
+        ADD(TR_DIM, 4, "RFC 8461 2: a sender that does both applies DANE first; MTA-STS never "
+            "overrides a failed DANE validation");
+}
+
+/* add_dane_verify - the TLS row's DANE section: which record matched which certificate. */
+static void add_dane_verify(struct tui_lines *out, const struct view_ctx *v, const struct mx_host *h,
+                            const struct mx_addr *a)
+{
+    const struct dane_host *dh = &h->dane;
+    const struct dane_addr *da = &a->dane;
+    if (dh->status == DANE_NONE || dh->status == DANE_PENDING)
+        return;
+    section(out, "DANE verification (RFC 7672)");
+    bool secure = dh->status == DANE_SECURE;
+    ADD(TR_NORMAL, 2, "%s TLSA at %s", dane_status_name(dh->status), S(dh->name));
+    if (!da->judged)
+        ADD(TR_DIM, 2, "not verified yet");
+    else if (da->match == 1 && da->matched_tlsa >= 0 && (size_t)da->matched_tlsa < dh->ntlsa)
+        ADD(secure ? TR_OK : TR_NA, 2, "%s TLSA %d %d %d matched certificate #%d%s",
+            tui_state_symbol(secure ? ST_PASS : ST_NA, v->utf8, 0),
+            dh->tlsa[da->matched_tlsa].usage, dh->tlsa[da->matched_tlsa].selector,
+            dh->tlsa[da->matched_tlsa].mtype, da->matched_depth,
+            secure ? "" : " (not DNSSEC-signed: for information only)");
+    else if (da->match == 0)
+        ADD(secure ? TR_FAIL : TR_NA, 2, "%s no TLSA record matches the chain: %s",
+            tui_state_symbol(secure ? ST_FAIL : ST_NA, v->utf8, 0), S(da->error));
+    else
+        ADD(TR_DIM, 2, "chain not verified against the records");
+    /* one record that matched says it all; else each record, as in a rollover */
+    bool list = dh->ntlsa > 1 || da->match != 1;
+    for (size_t i = 0; list && da->tlsa_depth && i < dh->ntlsa && i < da->ntlsa_depth; i++) {
+        int depth = da->tlsa_depth[i];
+        if (!dh->tlsa[i].usable)
+            ADD(TR_DIM, 4, "TLSA %s: not used", S(dh->tlsa[i].text));
+        else if (depth >= 0)
+            ADD(TR_NORMAL, 4, "TLSA %s: matches certificate #%d", S(dh->tlsa[i].text), depth);
+        else
+            ADD(TR_DIM, 4, "TLSA %s: no match", S(dh->tlsa[i].text));
+    }
+    add_dane_unconfirmed(out, v, 2);
+}
+
 static void detail_sts(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)
 {
     const struct sts_section *s = &v->r->sts;
@@ -250,10 +358,14 @@ static void detail_mx(struct tui_lines *out, const struct view_ctx *v, const str
     section(out, "MX hosts in preference order");
     for (size_t i = 0; i < m->nhosts; i++) {
         const struct mx_host *h = m->hosts[i];
-        ADD(tui_state_role(h->step.state), 2, "%s %4d %s%s", tui_state_symbol(h->step.state, v->utf8, 0),
+        struct tui_badge b;
+        tui_dane_host_badge(h, &b);
+        ADD(tui_state_role(h->step.state), 2, "%s %4d %s%s%s%s", tui_state_symbol(h->step.state, v->utf8, 0),
             h->preference, h->host,
-            !h->policy_checked ? "" : h->policy_match ? "  (matches the policy)" : "  (NOT in the policy)");
+            !h->policy_checked ? "" : h->policy_match ? "  (matches the policy)" : "  (NOT in the policy)",
+            b.text[0] ? "  " : "", b.text);
     }
+    add_dane_unconfirmed(out, v, 2);
     section(out, "Evidence");
     add_dns(out, "DNS", m->answer);
     if (m->implicit_a)
@@ -290,14 +402,22 @@ static void detail_host(struct tui_lines *out, const struct view_ctx *v, const s
     section(out, "Addresses");
     for (size_t i = 0; i < h->naddrs; i++) {
         const struct mx_addr *a = h->addrs[i];
-        ADD(tui_state_role(a->step.state), 2, "%s %s (IPv%d)", tui_state_symbol(a->step.state, v->utf8, 0),
-            a->address, a->family);
+        struct tui_badge b;
+        tui_dane_addr_badge(h, a, &b);
+        ADD(tui_state_role(a->step.state), 2, "%s %s (IPv%d)%s%s%s%s", tui_state_symbol(a->step.state, v->utf8, 0),
+            a->address, a->family, b.text[0] ? "   " : "", b.text, b.symbol ? " " : "",
+            b.symbol ? tui_state_symbol(b.state, v->utf8, 0) : "");
     }
     if (h->naddrs == 0)
         ADD(TR_DIM, 2, "none");
+    add_dane_host(out, v, h);
     section(out, "Evidence");
     add_dns(out, "DNS", h->a);
     add_dns(out, "DNS", h->aaaa);
+    if (h->dane.cname_answer)
+        add_dns(out, "DNS", h->dane.cname_answer);
+    if (h->dane.answer)
+        add_dns(out, "DNS", h->dane.answer);
 }
 
 static void add_smtp_summary(struct tui_lines *out, const struct mx_addr *a)
@@ -331,6 +451,7 @@ static void detail_addr(struct tui_lines *out, const struct view_ctx *v, const s
             a->sts_deliverable ? "would" : "would NOT");
     if (a->report_as)
         ADD(TR_DIM, 2, "its TLS report (RFC 8460 4.3) would say: %s", a->report_as);
+    add_dane_sender(out, v, row->host, a);
     add_problems(out, v, row);
     section(out, "SMTP");
     add_smtp_summary(out, a);
@@ -378,6 +499,7 @@ static void detail_tls(struct tui_lines *out, const struct view_ctx *v, const st
     add_problems(out, v, row);
     section(out, "TLS parameters");
     add_tls(out, v, a->smtp ? &a->smtp->tls : NULL);
+    add_dane_verify(out, v, row->host, a);
 }
 
 static void detail_cert(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)
@@ -388,6 +510,7 @@ static void detail_cert(struct tui_lines *out, const struct view_ctx *v, const s
     const char *why = NULL;
     enum step_state st = tui_cert_state(tls, row->cert, v->now, &why);
     ADD(tui_state_role(st), 0, "%s %s: %s", tui_state_symbol(st, v->utf8, 0), tui_state_word(st), S(why));
+    view_cert_dane(out, v, row->host, row->addr, row->cert);
     ADD(TR_KEY, 0, "Enter: every field, PEM (p) and save to a file (w)");
     ADD(TR_NORMAL, 0, "%s", "");
     view_cert_summary(out, v, row->cert);

@@ -12,14 +12,14 @@
 const char *view_matrix_col_name(enum view_matrix_col c)
 {
     static const char *const names[VM_NCOLS] = {"resolve", "connect", "banner", "EHLO",
-                                                "STARTTLS", "handshake", "cert", "policy"};
+                                                "STARTTLS", "handshake", "cert", "policy", "DANE"};
     return c < VM_NCOLS ? names[c] : "?";
 }
 
 const char *view_matrix_col_short(enum view_matrix_col c)
 {
     static const char *const names[VM_NCOLS] = {"dns", "conn", "banner", "EHLO", "STLS", "TLS",
-                                                "cert", "policy"};
+                                                "cert", "policy", "DANE"};
     return c < VM_NCOLS ? names[c] : "?";
 }
 
@@ -111,6 +111,43 @@ static void fill_policy(struct view_matrix_row *row, const struct report *r, con
     set(row, VM_POLICY, st, -1);
 }
 
+/* fill_dane - secure match pass, a DANE sender deferring fail, unauthenticated delivery
+ * (only unusable records) warn; without DANE a mark says why: records not signed, or none. */
+static void fill_dane(struct view_matrix_row *row, const struct report *r, const struct mx_host *h,
+                      const struct mx_addr *a, bool utf8)
+{
+    enum step_state st = a ? tui_dane_addr_state(r, h, a) : ST_NA;
+    set(row, VM_DANE, st, -1);
+    bool judged_none = a ? a->dane.judged && a->dane.action == DANE_ACT_NO_DANE
+                         : h->dane.status != DANE_PENDING;
+    if (!judged_none)
+        return;
+    if (h->dane.status == DANE_INSECURE)
+        row->cell[VM_DANE].mark = utf8 ? "·" : ".";
+    else if (h->dane.status == DANE_NONE)
+        row->cell[VM_DANE].mark = "-";
+}
+
+/* any_dane - some host published TLSA records or failed its lookup: the DANE column says
+ * something beyond "-". */
+static bool any_dane(const struct report *r)
+{
+    for (size_t i = 0; i < r->mx.nhosts; i++) {
+        enum dane_status st = r->mx.hosts[i]->dane.status;
+        if (st == DANE_SECURE || st == DANE_INSECURE || st == DANE_BOGUS)
+            return true;
+    }
+    return false;
+}
+
+static void note_dane(struct view_matrix *m, bool utf8)
+{
+    tui_lines_add(&m->notes, TR_DIM, 0, "DANE: %s TLSA authenticated, %s a DANE sender defers, "
+                  "%s TLSA unsigned (ignored), - no TLSA",
+                  tui_state_symbol(ST_PASS, utf8, 0), tui_state_symbol(ST_FAIL, utf8, 0),
+                  utf8 ? "·" : ".");
+}
+
 static struct view_matrix_row *add(struct view_matrix *m, size_t *cap)
 {
     if (m->n == *cap) {
@@ -160,8 +197,11 @@ void view_matrix_build(struct view_matrix *m, const struct report *r, int64_t no
                 fill_live(row, a, now_ms);
             }
             fill_policy(row, r, h);
+            fill_dane(row, r, h, a, utf8);
         }
         if (differs)
             note_differs(m, h, utf8);
     }
+    if (any_dane(r))
+        note_dane(m, utf8);
 }

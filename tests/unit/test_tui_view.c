@@ -154,7 +154,7 @@ START_TEST(cert_every_field)
     struct view_ctx v = {.r = r, .now = time(NULL), .utf8 = false};
     const struct tls_info *tls = &r->mx.hosts[0]->addrs[0]->smtp->tls;
     struct tui_lines l = {0};
-    view_cert_build(&l, &v, tls, c, false);
+    view_cert_build(&l, &v, tls, c, false, NULL, NULL);
     static const char *const want[] = {
         "subject: CN=mx1.example.com", "DNS:mx1.example.com", "IP:192.0.2.25",
         "issuer:  CN=", "not before:", "days ago)", "not after:", "(in 80 days)",
@@ -167,7 +167,7 @@ START_TEST(cert_every_field)
         ck_assert_msg(has(&l, want[i]), "missing %s", want[i]);
     ck_assert(!has(&l, "BEGIN CERTIFICATE"));
     tui_lines_clear(&l);
-    view_cert_build(&l, &v, tls, c, true);
+    view_cert_build(&l, &v, tls, c, true, NULL, NULL);
     ck_assert(has(&l, "-----BEGIN CERTIFICATE-----"));
     ck_assert(has(&l, "MIIB"));
     tui_lines_clear(&l);
@@ -199,7 +199,7 @@ START_TEST(cert_expired_relative)
     const struct tls_info *tls = &r->mx.hosts[0]->addrs[0]->smtp->tls;
     struct view_ctx v = {.r = r, .now = time(NULL), .utf8 = true};
     struct tui_lines l = {0};
-    view_cert_build(&l, &v, tls, &tls->chain[0], false);
+    view_cert_build(&l, &v, tls, &tls->chain[0], false, NULL, NULL);
     ck_assert(has(&l, "expired 2 days ago")); /* fixture: 3 days minus one hour */
     ck_assert(has(&l, "✗ fail"));
     tui_lines_clear(&l);
@@ -226,7 +226,8 @@ START_TEST(hostile_strings_are_drawable)
         struct tui_lines l = {0}, w = {0};
         view_detail_build(&l, &v, &m.rows[i]);
         if (m.rows[i].node == TN_CERT)
-            view_cert_build(&l, &v, &m.rows[i].addr->smtp->tls, m.rows[i].cert, true);
+            view_cert_build(&l, &v, &m.rows[i].addr->smtp->tls, m.rows[i].cert, true,
+                            m.rows[i].host, m.rows[i].addr);
         saw_banner |= has(&l, "banner: say");
         for (int width = 20; width <= 100; width += 40) {
             tui_lines_wrap(&l, width, 2, &w);
