@@ -234,7 +234,12 @@ def sec_batch(a, res, tmp):
             t, p = timed(cmd)
             m = re.search(r"TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", p.stderr)
             lines = p.stdout.splitlines()
-            got = {json.loads(l)["domain"]: json.loads(l)["verdict"] for l in lines}
+            reps = [json.loads(l) for l in lines]
+            got = {r["domain"]: r["verdict"] for r in reps}
+            if not batch_verdicts:  # why each domain got its verdict, to explain differences
+                why = {r["domain"]: sorted({q["code"] + ": " + q["message"][:80]
+                                            for q in r["problems"] if q["severity"] != "info"})
+                       for r in reps}
             runs.append(dict(wall=float(m.group(1)), cpu=float(m.group(2)) + float(m.group(3)),
                              rss_kib=int(m.group(4)), lines=len(lines), unique=len(got)))
             if not batch_verdicts:
@@ -247,7 +252,9 @@ def sec_batch(a, res, tmp):
         from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(4) as pool:
             singles = dict(pool.map(single, doms))
-        diff = ["%s (batch %s, single %s)" % (d, batch_verdicts.get(d), singles.get(d))
+        diff = ["%s (batch %s, single %s%s)" % (d, batch_verdicts.get(d), singles.get(d),
+                                                 "; batch saw " + "; ".join(why.get(d, []))
+                                                 if why.get(d) else "")
                 for d in doms if singles.get(d) != batch_verdicts.get(d)]
         res["batch"] = dict(domains=len(doms), runs=runs,
                             wall=median([r["wall"] for r in runs]),

@@ -42,6 +42,9 @@ struct dns_ctx {
     char *desc;              /* "127.0.0.1:53,[::1]:53" */
     struct dns_query *queries; /* every live struct, doubly linked */
     bool destroying;         /* inside ares_destroy: callbacks are EDESTRUCTION, drop them */
+    int inflight;            /* handed to c-ares and not yet called back */
+    struct dns_query *wait_head, *wait_tail; /* not sent yet: MX_DNS_INFLIGHT_MAX reached */
+    uint64_t pump_timer;     /* sends waiting queries from the loop, not from c-ares' callback */
 };
 
 struct dns_query {
@@ -55,6 +58,10 @@ struct dns_query {
     uint64_t deliver_timer;  /* 0 ms timer that hands ans to the user */
     bool ares_done;          /* c-ares called back; it no longer holds this struct */
     bool finished;           /* the user got a callback or cancelled: nothing more for them */
+    bool queued;             /* waiting for a free slot; c-ares has not seen it */
+    struct dns_query *wnext; /* next in the wait queue */
+    char *qname;             /* kept while queued */
+    uint16_t qtype;
 };
 
 static void rearm_ares_timer(struct dns_ctx *d);
@@ -287,6 +294,7 @@ static void query_unlink_free(struct dns_query *q)
     loop_timer_cancel(d->loop, q->deadline_timer);
     loop_timer_cancel(d->loop, q->deliver_timer);
     dns_answer_free(q->ans);
+    free(q->qname);
     free(q);
 }
 
@@ -341,12 +349,17 @@ static enum dns_status map_status(int st)
 
 /* on_ares - c-ares' callback. Parses whatever buffer came (so NXDOMAIN and NODATA keep their
  * rcode and CNAMEs) and schedules delivery; never calls the user directly. */
+static void schedule_pump(struct dns_ctx *d);
+
 static void on_ares(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
     struct dns_query *q = arg;
     q->ares_done = true;
     if (status == ARES_EDESTRUCTION || q->d->destroying)
         return; /* dns_free frees it */
+    q->d->inflight--;
+    if (q->d->wait_head)
+        schedule_pump(q->d);
     if (q->finished) {
         query_unlink_free(q); /* timed out or cancelled earlier */
         return;
@@ -388,6 +401,60 @@ int dns_build_query(const char *name, uint16_t type, unsigned char **buf, int *l
     return 0;
 }
 
+/* query_send - hand q to c-ares; its deadline starts now. */
+static void query_send(struct dns_query *q)
+{
+    struct dns_ctx *d = q->d;
+    q->queued = false;
+    q->start_ms = loop_now_ms();
+    q->deadline_timer = loop_timer_set(d->loop, d->timeout_ms, on_deadline, q);
+    d->inflight++;
+    /* on_ares may run synchronously here (bad name, no servers): it only schedules. */
+    unsigned char *qbuf = NULL;
+    int qlen = 0;
+    if (dns_build_query(q->qname ? q->qname : "", q->qtype, &qbuf, &qlen) == 0) {
+        ares_send(d->ch, qbuf, qlen, on_ares, q);
+        ares_free_string(qbuf);
+    } else {
+        on_ares(q, ARES_EBADNAME, 0, NULL, 0);
+    }
+    rearm_ares_timer(d);
+}
+
+/* on_pump - send waiting queries while slots are free (batch mode can ask for thousands at
+ * once; a burst that large overflows socket buffers and turns into timeouts). */
+static void on_pump(void *arg)
+{
+    struct dns_ctx *d = arg;
+    d->pump_timer = 0;
+    while (d->wait_head && d->inflight < MX_DNS_INFLIGHT_MAX) {
+        struct dns_query *q = d->wait_head;
+        d->wait_head = q->wnext;
+        if (!d->wait_head)
+            d->wait_tail = NULL;
+        q->wnext = NULL;
+        query_send(q);
+    }
+}
+
+static void schedule_pump(struct dns_ctx *d)
+{
+    if (!d->pump_timer)
+        d->pump_timer = loop_timer_set(d->loop, 0, on_pump, d);
+}
+
+static void wait_remove(struct dns_ctx *d, struct dns_query *q)
+{
+    struct dns_query **pp = &d->wait_head, *prev = NULL;
+    while (*pp && *pp != q)
+        prev = *pp, pp = &(*pp)->wnext;
+    if (!*pp)
+        return;
+    *pp = q->wnext;
+    if (d->wait_tail == q)
+        d->wait_tail = prev;
+}
+
 struct dns_query *dns_query(struct dns_ctx *d, const char *name, uint16_t type, dns_cb cb,
                             void *arg)
 {
@@ -395,6 +462,8 @@ struct dns_query *dns_query(struct dns_ctx *d, const char *name, uint16_t type, 
     q->d = d;
     q->cb = cb;
     q->arg = arg;
+    q->qname = xstrdup(name ? name : "");
+    q->qtype = type;
     q->start_ms = loop_now_ms();
     q->ans = dns_answer_new(name, type);
     q->ans->resolver = xstrdup(d->desc);
@@ -402,17 +471,16 @@ struct dns_query *dns_query(struct dns_ctx *d, const char *name, uint16_t type, 
     if (q->next)
         q->next->prev = q;
     d->queries = q;
-    q->deadline_timer = loop_timer_set(d->loop, d->timeout_ms, on_deadline, q);
-    /* on_ares may run synchronously here (bad name, no servers): it only schedules. */
-    unsigned char *qbuf = NULL;
-    int qlen = 0;
-    if (dns_build_query(name ? name : "", type, &qbuf, &qlen) == 0) {
-        ares_send(d->ch, qbuf, qlen, on_ares, q);
-        ares_free_string(qbuf);
-    } else {
-        on_ares(q, ARES_EBADNAME, 0, NULL, 0);
+    if (d->inflight < MX_DNS_INFLIGHT_MAX && !d->wait_head) {
+        query_send(q);
+        return q;
     }
-    rearm_ares_timer(d);
+    q->queued = true;
+    if (d->wait_tail)
+        d->wait_tail->wnext = q;
+    else
+        d->wait_head = q;
+    d->wait_tail = q;
     return q;
 }
 
@@ -421,6 +489,11 @@ void dns_query_cancel(struct dns_query *q)
     if (!q || q->finished)
         return;
     q->finished = true;
+    if (q->queued) { /* never sent: nothing else holds it */
+        wait_remove(q->d, q);
+        query_unlink_free(q);
+        return;
+    }
     if (q->ares_done) {
         query_unlink_free(q);
         return;
@@ -435,6 +508,8 @@ void dns_free(struct dns_ctx *d)
         return;
     d->destroying = true;
     loop_timer_cancel(d->loop, d->ares_timer);
+    loop_timer_cancel(d->loop, d->pump_timer);
+    d->wait_head = d->wait_tail = NULL; /* the queued ones are on d->queries, freed below */
     ares_destroy(d->ch); /* calls back with ARES_EDESTRUCTION; on_ares drops those */
     while (d->queries)
         query_unlink_free(d->queries);

@@ -1,13 +1,14 @@
 /* test_dns - dns_query through c-ares on the loop, against fake_dns.h on 127.0.0.1. */
 #include "testlib.h"
 #include "dns.h"
+#include "limits.h"
 #include "fake_dns.h"
 #include "loop.h"
 #include <ares.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RESULTS 8
+#define MAX_RESULTS 160
 
 struct results {
     struct dns_answer *ans[MAX_RESULTS];
@@ -243,6 +244,34 @@ START_TEST(test_parallel)
 }
 END_TEST
 
+/* More queries than MX_DNS_INFLIGHT_MAX at once (batch mode): the rest wait for a slot, all
+ * are answered, and a waiting query can be cancelled without ever being sent. */
+START_TEST(test_many_queued)
+{
+    struct dns_ctx *d = ctx_new(3000);
+    struct results r = {0};
+    struct tagged t = {&r, "many"}, tc = {&r, "cancelled"};
+    int n = MX_DNS_INFLIGHT_MAX * 2 + 5;
+    int sent_before = fake.udp_queries;
+    for (int i = 0; i < n; i++)
+        dns_query(d, "a.test", DNS_T_A, on_answer, &t);
+    struct dns_query *last = dns_query(d, "mx.test", DNS_T_MX, on_answer, &tc);
+    dns_query_cancel(last); /* queued: never sent, never answered */
+    loop_run_once(loop, 0);
+    ck_assert_int_le(fake.udp_queries - sent_before, MX_DNS_INFLIGHT_MAX);
+    run_until(loop, &r, n, 5000);
+    run_for(loop, 100);
+    ck_assert_int_eq(r.n, n);
+    for (int i = 0; i < r.n; i++) {
+        ck_assert_str_eq(r.order[i], "many");
+        ck_assert_int_eq(r.ans[i]->status, DNS_OK);
+    }
+    ck_assert_int_eq(fake.udp_queries - sent_before, n);
+    results_free(&r);
+    dns_free(d);
+}
+END_TEST
+
 /* A TC answer over UDP makes c-ares retry over TCP on the same port. */
 START_TEST(test_truncated_retry_tcp)
 {
@@ -408,6 +437,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_bad_name);
     tcase_add_test(tc, test_servers);
     tcase_add_test(tc, test_query_do_bit);
+    tcase_add_test(tc, test_many_queued);
     suite_add_tcase(s, tc);
     return s;
 }
