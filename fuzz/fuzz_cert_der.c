@@ -4,7 +4,7 @@
 #include "fuzz.h"
 #include "cert.h"
 #include "cert_ssl.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include <time.h>
 
 static void check_text(const char *s)

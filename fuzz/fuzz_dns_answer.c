@@ -4,7 +4,7 @@
  * and the CNAME chain writer copes with whatever was parsed. */
 #include "fuzz.h"
 #include "dns.h"
-#include "limits.h"
+#include "mx_limits.h"
 
 static const uint16_t qtypes[] = {DNS_T_A, DNS_T_CNAME, DNS_T_MX, DNS_T_TXT, DNS_T_AAAA, 52};
 

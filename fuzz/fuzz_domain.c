@@ -3,7 +3,7 @@
  * MX_DOMAIN_MAX bytes that normalizes to itself. */
 #include "fuzz.h"
 #include "domain.h"
-#include "limits.h"
+#include "mx_limits.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

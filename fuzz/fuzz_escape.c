@@ -4,7 +4,7 @@
  * escape_bytes up to the first NUL. */
 #include "fuzz.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 
 /* utf8_ok - well-formed UTF-8 (no overlongs, surrogates, or values above U+10FFFF), and no
  * C1 control or bidi/format character the terminal could act on. */

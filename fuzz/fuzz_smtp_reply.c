@@ -5,7 +5,7 @@
  * all escaped; codes stay in 200-559. */
 #include "fuzz.h"
 #include "smtp.h"
-#include "limits.h"
+#include "mx_limits.h"
 
 static void check_reply(const struct smtp_reply *r, int rc)
 {

@@ -3,7 +3,7 @@
  * numbers within the body, max_age -1 or in range when valid. */
 #include "fuzz.h"
 #include "sts.h"
-#include "limits.h"
+#include "mx_limits.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
  * struct itself, and leave it zeroed so a second free is harmless. The matcher only reads
  * its arguments. */
 #include "cert.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -12,7 +12,7 @@
  * - OpenSSL's error queue is left as it was found by the parsing helpers (ERR_set_mark). */
 #include "cert_ssl.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <arpa/inet.h>
 #include <openssl/bn.h>

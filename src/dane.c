@@ -6,7 +6,7 @@
  * object is freed before returning. */
 #include "dane.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <openssl/err.h>
 #include <openssl/ssl.h>

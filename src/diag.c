@@ -7,7 +7,7 @@
  * in diag_judge.c. The diagnosis is done when no operation is pending. */
 #include "diag_internal.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "loop.h"
 #include "xalloc.h"
 #include <arpa/inet.h>

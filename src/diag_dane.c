@@ -12,7 +12,7 @@
 #include "dane.h"
 #include "diag_internal.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * prerequisite gives "not applicable", never a cascade of follow-on errors. */
 #include "diag_internal.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <stdlib.h>
 #include <string.h>

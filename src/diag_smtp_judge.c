@@ -1,7 +1,7 @@
 /* diag_smtp_judge - problems and the sender's-eye verdict for one MX address and one MX host,
  * and --connect-to lookup. RFC 8461 4 (what a sender validates) and 5 (what each mode does). */
 #include "diag_internal.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>

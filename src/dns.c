@@ -18,7 +18,7 @@
  * Ownership: dns_ctx owns every dns_query until it is freed; the user owns delivered answers. */
 #include "dns.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "loop.h"
 #include "xalloc.h"
 #include <ares.h>

@@ -7,7 +7,7 @@
  * dns_rr is escaped (escape.h); dns_answer_free frees the answer and everything it holds. */
 #include "dns.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -6,7 +6,7 @@
  * 1..63 octets, no leading or trailing '-', total <= 253, at least two labels, and not an IP
  * address. Reasons are one line and never quote the input. */
 #include "domain.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <arpa/inet.h>
 #include <idn2.h>

@@ -1,6 +1,6 @@
 /* escape - untrusted bytes to printable text (contract in escape.h). */
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <string.h>
 

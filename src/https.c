@@ -15,7 +15,7 @@
 #include "https.h"
 #include "cert_ssl.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "loop.h"
 #include "xalloc.h"
 #include <curl/curl.h>

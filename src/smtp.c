@@ -16,7 +16,7 @@
 #include "smtp.h"
 #include "cert_ssl.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "loop.h"
 #include "xalloc.h"
 #include <arpa/inet.h>

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "cert.h"
-#include "limits.h"
+#include "mx_limits.h"
 
 struct loop;
 

@@ -9,7 +9,7 @@
  * can show it. */
 #include "smtp.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <stdlib.h>
 #include <string.h>

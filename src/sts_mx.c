@@ -7,7 +7,7 @@
  * other functions allocate nothing. */
 #include "sts.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <arpa/inet.h>
 #include <stdio.h>

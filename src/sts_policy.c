@@ -12,7 +12,7 @@
  * sts_policy_free (also after a failed parse). Every stored string is escaped. pl may be NULL. */
 #include "sts.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <idn2.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
 #include "batch_input.h"
 #include "domain.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <errno.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #define MXRAY_CLI_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "limits.h"
+#include "mx_limits.h"
 
 #define CLI_DOMAINS_MAX 1024
 #define CLI_CONCURRENCY_DEFAULT 32  /* domains in flight: gentle on a home router's resolver */

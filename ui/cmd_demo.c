@@ -10,7 +10,7 @@
 #include "dns.h"
 #include "https.h"
 #include "lab/lab.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "loop.h"
 #include "tui.h"
 #include "xalloc.h"

@@ -6,7 +6,7 @@
 #include "cmd_lint.h"
 #include "escape.h"
 #include "json.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "problem.h"
 #include "sts.h"
 #include "xalloc.h"

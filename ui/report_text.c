@@ -7,7 +7,7 @@
  * once, where it happened (no cascades). */
 #include "report_text.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <stdarg.h>
 #include <stdlib.h>

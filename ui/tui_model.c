@@ -4,7 +4,7 @@
  * states from the probe result, its live stage and the problems filed against the address, so
  * "not reached" (n/a) never looks like "failed". */
 #include "tui_model.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "tui_text.h"
 #include "xalloc.h"
 #include <stdio.h>

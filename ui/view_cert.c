@@ -4,7 +4,7 @@
  * computed from the caller's clock, so tests can pin the time. */
 #include "view_cert.h"
 #include "tui_model.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include <errno.h>
 #include <fcntl.h>

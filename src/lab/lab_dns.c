@@ -14,7 +14,7 @@
  * that MX host's TLSA name, as a validator does for bogus data (RFC 4035 5.5). No RRSIG is
  * ever sent. TLSA records (type 52) are served like any other. */
 #include "lab_int.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "loop.h"
 #include "xalloc.h"
 #include <ctype.h>

@@ -4,7 +4,7 @@
 #include "testlib.h"
 #include "certgen.h"
 #include "cert_ssl.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include <openssl/err.h>
 #include <time.h>
 

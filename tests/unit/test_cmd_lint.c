@@ -3,7 +3,7 @@
  * usage errors. */
 #include "testlib.h"
 #include "cmd_lint.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>

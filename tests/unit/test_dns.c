@@ -1,7 +1,7 @@
 /* test_dns - dns_query through c-ares on the loop, against fake_dns.h on 127.0.0.1. */
 #include "testlib.h"
 #include "dns.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "fake_dns.h"
 #include "loop.h"
 #include <ares.h>

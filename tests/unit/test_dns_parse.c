@@ -2,7 +2,7 @@
  * mutated input that must never crash. */
 #include "testlib.h"
 #include "dns.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* test_escape - the escaping function: what passes, what is escaped, bounds. */
 #include "testlib.h"
 #include "escape.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,6 +6,7 @@
 #include "fake_https.h"
 #include "https.h"
 #include "loop.h"
+#include "mx_limits.h"
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include "testlib.h"
 #include "certgen.h"
 #include "fake_smtp.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include "loop.h"
 #include "smtp.h"
 #include <openssl/err.h>

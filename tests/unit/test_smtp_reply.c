@@ -2,7 +2,7 @@
  * at every byte boundary (expat _XML_Parse_SINGLE_BYTES style). */
 #include "testlib.h"
 #include "smtp.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * and the seed corpus in tests/data/lint. */
 #include "testlib.h"
 #include "sts.h"
-#include "limits.h"
+#include "mx_limits.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

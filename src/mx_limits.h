@@ -1,9 +1,6 @@
-/* limits.h - every bound mxray puts on what it receives or spends.
- * Each number is explained in docs/limits.md; change both together. */
-/* This file shadows the C library's <limits.h> for anything compiled with -Isrc (OpenSSL's
- * err.h needs INT_MAX from it), so pull the system one in first; outside the guard on
- * purpose, so the chain reaches the system header however this file was found. */
-#include_next <limits.h>
+/* mx_limits.h - every bound mxray puts on what it receives or spends.
+ * Each number is explained in docs/limits.md; change both together. (Not named limits.h:
+ * with -Isrc that would shadow the C library's <limits.h>.) */
 #ifndef MXRAY_LIMITS_H
 #define MXRAY_LIMITS_H
 
