@@ -21,6 +21,10 @@ int cmd_tui(int argc, char **argv)
         usage_main(stdout);
         return 0;
     }
+    if (o.batch_file || o.concurrency_set || o.shard_n > 1) {
+        fprintf(stderr, "mxray: --batch, --concurrency and --shard belong to mxray check\n");
+        return 64;
+    }
     if (o.ndomains > 1) {
         fprintf(stderr, "mxray: the interactive view takes one domain; use mxray check for "
                         "several\n");
