@@ -11,6 +11,7 @@
  * Contract: sts_policy_parse clears *out and fills it; the caller releases it with
  * sts_policy_free (also after a failed parse). Every stored string is escaped. pl may be NULL. */
 #include "sts.h"
+#include "sts_text.h"
 #include "escape.h"
 #include "mx_limits.h"
 #include "xalloc.h"
@@ -50,11 +51,6 @@ struct pctx {
     size_t ncr;
 };
 
-static bool is_wsp(unsigned char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 static bool is_alnum(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -90,33 +86,6 @@ static void pol_note(struct pctx *c, enum problem_id id, enum severity sev, int 
     struct problem *p = problem_addv(c->pl, id, c->step, c->subject, line, fmt, ap);
     va_end(ap);
     p->severity = sev;
-}
-
-/* osa_distance - optimal string alignment distance, case-insensitive; 9 for long input. */
-static int osa_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    if (la > 16 || lb > 16)
-        return 9;
-    int d[17][17];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            int cost = (a[i - 1] | 0x20) != (b[j - 1] | 0x20);
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && (a[i - 1] | 0x20) == (b[j - 2] | 0x20) &&
-                (a[i - 2] | 0x20) == (b[j - 1] | 0x20) && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[la][lb];
 }
 
 /* utf8_valid - well-formed UTF-8 (RFC 3629), no overlongs or surrogates. */
@@ -348,7 +317,7 @@ static int nearest_key(const unsigned char *k, size_t n)
 {
     int best = -1, bestd = 99;
     for (int i = 0; i < KEY_COUNT; i++) {
-        int d = osa_distance((const char *)k, n, key_names[i], strlen(key_names[i]));
+        int d = sts_osa_distance((const char *)k, n, key_names[i], strlen(key_names[i]));
         if (n >= 2 && d <= key_slack[i] && d < bestd)
             best = i, bestd = d;
     }
@@ -430,7 +399,7 @@ static size_t first_ctl(const unsigned char *s, size_t n)
 static void do_line(struct pctx *c, int line, const unsigned char *s, size_t n, bool last)
 {
     size_t ws = 0;
-    while (ws < n && is_wsp(s[ws]))
+    while (ws < n && sts_is_wsp(s[ws]))
         ws++;
     if (ws == n) {
         /* RFC 8461 3.2 (P11): every line is a field; most senders skip blank lines. */
@@ -463,8 +432,8 @@ static void do_line(struct pctx *c, int line, const unsigned char *s, size_t n, 
         return;
     }
     size_t kn = (size_t)(colon - s);
-    if (kn && is_wsp(s[kn - 1])) {
-        while (kn && is_wsp(s[kn - 1]))
+    if (kn && sts_is_wsp(s[kn - 1])) {
+        while (kn && sts_is_wsp(s[kn - 1]))
             kn--;
         char *q = snip(s, kn);
         pol_note(c, PROB_STS_POLICY_SYNTAX, SEV_ERROR, line,
@@ -473,9 +442,9 @@ static void do_line(struct pctx *c, int line, const unsigned char *s, size_t n, 
         free(q);
     }
     const unsigned char *v = colon + 1, *end = s + n;
-    while (v < end && is_wsp(*v))
+    while (v < end && sts_is_wsp(*v))
         v++;
-    while (end > v && is_wsp(end[-1]))
+    while (end > v && sts_is_wsp(end[-1]))
         end--;
     size_t vn = (size_t)(end - v);
     int k = -1;

@@ -10,6 +10,7 @@
  * sts_record_free (also after a failed parse). Every string stored in *out or quoted in a
  * problem message is escaped. pl may be NULL when only the verdict matters. */
 #include "sts.h"
+#include "sts_text.h"
 #include "escape.h"
 #include "xalloc.h"
 #include <stdarg.h>
@@ -35,11 +36,6 @@ struct rctx {
     bool id_ok;
     char *id_hint;      /* name of a field that looks like a misspelt id, escaped */
 };
-
-static bool is_wsp(unsigned char c)
-{
-    return c == ' ' || c == '\t';
-}
 
 static bool is_alnum(unsigned char c)
 {
@@ -98,33 +94,6 @@ static struct problem *rec_note(struct rctx *c, enum problem_id id, enum severit
     if (sev == SEV_ERROR)
         c->bad = true;
     return p;
-}
-
-/* osa_distance - optimal string alignment distance (case-insensitive), capped at 9. */
-static int osa_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    if (la > 16 || lb > 16)
-        return 9;
-    int d[17][17];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            int cost = (a[i - 1] | 0x20) != (b[j - 1] | 0x20);
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[la][lb];
 }
 
 /* scan_bytes - RFC 8461 3.1: the record is US-ASCII. Reports the first offending byte once. */
@@ -252,7 +221,7 @@ static void check_extension(struct rctx *c, const unsigned char *name, size_t nl
                      "value of field %s contains %s, which is not allowed in a field value "
                      "(no spaces, ';' or '=')", qn, what);
     } else {
-        bool like_id = osa_distance((const char *)name, nl, "id", 2) <= 1 && nl <= 3;
+        bool like_id = sts_osa_distance((const char *)name, nl, "id", 2) <= 1 && nl <= 3;
         rec_note(c, PROB_STS_RECORD_EXTENSION, SEV_INFO,
                  "unknown field '%s=%s' is ignored by senders%s", qn, qv,
                  like_id ? " (did you mean id? field names are case-sensitive)" : "");
@@ -294,53 +263,40 @@ static void check_field(struct rctx *c, const unsigned char *f, size_t n)
     }
 }
 
-/* parse_fields - split on the delimiter *WSP ";" *WSP and check each field in order. */
-static void parse_fields(struct rctx *c, const unsigned char *s, size_t len)
+/* on_field - check each field of the record in order (sts_fields_split). */
+static void on_field(void *arg, enum sts_field_event ev, const struct sts_field *f)
 {
-    size_t i = 0;
-    if (is_wsp(s[0])) {
+    struct rctx *c = arg;
+    switch (ev) {
+    case STS_LEADING_WSP:
         rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
                  "the record begins with whitespace: it must begin with v=STSv1");
-        while (i < len && is_wsp(s[i]))
-            i++;
-    }
-    for (size_t k = 0;; k++) {
-        const unsigned char *semi = memchr(s + i, ';', len - i);
-        size_t stop = semi ? (size_t)(semi - s) : len, end = stop;
-        while (end > i && is_wsp(s[end - 1]))
-            end--;
-        if (end == i) {
-            if (!semi && k > 0)
-                break; /* a trailing ';' (and WSP) is allowed */
-            if (k == 0)
-                check_version(c, s + i, 0);
-            else
-                rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
-                         "empty field at offset %zu: two ';' in a row", i);
-        } else if (k == 0) {
-            check_version(c, s + i, end - i);
-            if (!c->version_ok && memchr(s + i, '=', end - i) &&
-                !(end - i >= 2 && (s[i] | 0x20) == 'v' && s[i + 1] == '='))
-                check_field(c, s + i, end - i); /* still check an id written first */
-            else if (c->version_ok && semi && end < stop)
-                /* RFC 8461 3.1 prose: records "begin with v=STSv1;", the ABNF allows WSP */
-                rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_WARNING,
-                         "whitespace between v=STSv1 and ';': the grammar allows it, but "
-                         "senders that look for a record beginning with 'v=STSv1;' may "
-                         "discard it; write 'v=STSv1;'");
-        } else {
-            check_field(c, s + i, end - i);
-        }
-        if (!semi) {
-            if (end < len)
-                rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_WARNING,
-                         "whitespace after the last field: the grammar allows it only "
-                         "before a ';', so strict senders may discard the record");
+        break;
+    case STS_EMPTY_FIELD:
+        rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
+                 "empty field at offset %zu: two ';' in a row", f->offset);
+        break;
+    case STS_TRAILING_WSP:
+        rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_WARNING,
+                 "whitespace after the last field: the grammar allows it only "
+                 "before a ';', so strict senders may discard the record");
+        break;
+    case STS_FIELD:
+        if (f->index > 0) {
+            check_field(c, f->text, f->len);
             break;
         }
-        i = stop + 1;
-        while (i < len && is_wsp(s[i]))
-            i++;
+        check_version(c, f->text, f->len);
+        if (!c->version_ok && f->len && memchr(f->text, '=', f->len) &&
+            !(f->len >= 2 && (f->text[0] | 0x20) == 'v' && f->text[1] == '='))
+            check_field(c, f->text, f->len); /* still check an id written first */
+        else if (c->version_ok && f->wsp_before_semi)
+            /* RFC 8461 3.1 prose: records "begin with v=STSv1;", the ABNF allows WSP */
+            rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_WARNING,
+                     "whitespace between v=STSv1 and ';': the grammar allows it, but "
+                     "senders that look for a record beginning with 'v=STSv1;' may "
+                     "discard it; write 'v=STSv1;'");
+        break;
     }
 }
 
@@ -349,7 +305,7 @@ bool sts_record_is_candidate(const unsigned char *txt, size_t len)
     size_t vl = sizeof sts_version - 1;
     if (!txt || len < vl || memcmp(txt, sts_version, vl) != 0)
         return false;
-    return len == vl || txt[vl] == ';' || is_wsp(txt[vl]);
+    return len == vl || txt[vl] == ';' || sts_is_wsp(txt[vl]);
 }
 
 int sts_record_parse(const unsigned char *txt, size_t len, struct sts_record *out,
@@ -363,7 +319,7 @@ int sts_record_parse(const unsigned char *txt, size_t len, struct sts_record *ou
                  "the record is empty: it must be 'v=STSv1; id=<1-32 letters or digits>'");
     } else {
         scan_bytes(&c, txt, len);
-        parse_fields(&c, txt, len);
+        sts_fields_split(txt, len, on_field, &c);
         if (c.version_ok && !c.have_id) {
             if (c.id_hint)
                 rec_note(&c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,

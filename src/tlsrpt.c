@@ -11,6 +11,7 @@
  * tlsrpt_record_free (also after a failed parse). out->rua holds the escaped, well-formed
  * mailto:/https: URIs of the first rua field, as written. pl may be NULL. */
 #include "sts.h"
+#include "sts_text.h"
 #include "escape.h"
 #include "xalloc.h"
 #include <stdarg.h>
@@ -34,11 +35,6 @@ struct tctx {
     bool have_rua, rua_ok;
     char *rua_hint; /* escaped name of a field that looks like a misspelt rua */
 };
-
-static bool is_wsp(unsigned char c)
-{
-    return c == ' ' || c == '\t';
-}
 
 static bool is_alnum(unsigned char c)
 {
@@ -87,32 +83,6 @@ static void tls_note(struct tctx *c, enum severity sev, const char *fmt, ...)
     p->severity = sev;
     if (sev == SEV_ERROR)
         c->bad = true;
-}
-
-static int osa_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    if (la > 16 || lb > 16)
-        return 9;
-    int d[17][17];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            int cost = (a[i - 1] | 0x20) != (b[j - 1] | 0x20);
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && (a[i - 1] | 0x20) == (b[j - 2] | 0x20) &&
-                (a[i - 2] | 0x20) == (b[j - 1] | 0x20) && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[la][lb];
 }
 
 /* is_uri_char - RFC 3986 unreserved / reserved / '%' (checked separately), minus the
@@ -202,9 +172,9 @@ static void check_rua(struct tctx *c, const unsigned char *v, size_t n)
     for (;;) {
         const unsigned char *comma = memchr(v + i, ',', n - i);
         size_t stop = comma ? (size_t)(comma - v) : n, s = i, e = stop;
-        while (s < e && is_wsp(v[s]))
+        while (s < e && sts_is_wsp(v[s]))
             s++;
-        while (e > s && is_wsp(v[e - 1]))
+        while (e > s && sts_is_wsp(v[e - 1]))
             e--;
         all = check_uri(c, v + s, e - s) && all;
         if (!comma)
@@ -246,7 +216,7 @@ static void check_extension(struct tctx *c, const unsigned char *name, size_t nl
         describe_char(v[bv], what, sizeof what);
         tls_note(c, SEV_ERROR, "value of field %s contains %s, which is not allowed in a "
                  "field value", qn, what);
-    } else if (!c->rua_hint && osa_distance((const char *)name, nl, "rua", 3) <= 1) {
+    } else if (!c->rua_hint && sts_osa_distance((const char *)name, nl, "rua", 3) <= 1) {
         c->rua_hint = xstrdup(qn);
     }
     free(qn);
@@ -292,7 +262,7 @@ static void check_version(struct tctx *c, const unsigned char *f, size_t n)
         tls_note(c, SEV_ERROR, "the record begins with '%s'; v=TLSRPTv1 must be followed by "
                  "';' before the next field", q);
     else if (n >= 2 && (f[0] | 0x20) == 'v' && f[1] == '=' &&
-             osa_distance((const char *)f + 2, n - 2, "TLSRPTv1", 8) <= 2)
+             sts_osa_distance((const char *)f + 2, n - 2, "TLSRPTv1", 8) <= 2)
         tls_note(c, SEV_ERROR, "the record begins with '%s', a misspelling of v=TLSRPTv1: "
                  "senders ignore this record", q);
     else
@@ -315,45 +285,36 @@ static void scan_bytes(struct tctx *c, const unsigned char *s, size_t len)
     }
 }
 
-static void parse_fields(struct tctx *c, const unsigned char *s, size_t len)
+/* on_field - check each field of the record in order (sts_fields_split). */
+static void on_field(void *arg, enum sts_field_event ev, const struct sts_field *f)
 {
-    size_t i = 0;
-    if (is_wsp(s[0])) {
+    struct tctx *c = arg;
+    switch (ev) {
+    case STS_LEADING_WSP:
         tls_note(c, SEV_ERROR, "the record begins with whitespace: it must begin with "
                  "v=TLSRPTv1");
-        while (i < len && is_wsp(s[i]))
-            i++;
-    }
-    for (size_t k = 0;; k++) {
-        const unsigned char *semi = memchr(s + i, ';', len - i);
-        size_t stop = semi ? (size_t)(semi - s) : len, end = stop;
-        while (end > i && is_wsp(s[end - 1]))
-            end--;
-        if (end == i && !semi && k > 0)
-            break; /* a trailing ';' is allowed */
-        if (k == 0) {
-            check_version(c, s + i, end - i);
-            if (c->version_ok && semi && end < stop)
-                tls_note(c, SEV_WARNING, "whitespace between v=TLSRPTv1 and ';': the grammar "
-                         "allows it, but senders that look for 'v=TLSRPTv1;' may discard "
-                         "the record");
-            else if (!c->version_ok && memchr(s + i, '=', end - i) &&
-                     !(end - i >= 2 && (s[i] | 0x20) == 'v' && s[i + 1] == '='))
-                check_field(c, s + i, end - i);
-        } else if (end == i) {
-            tls_note(c, SEV_ERROR, "empty field at offset %zu: two ';' in a row", i);
-        } else {
-            check_field(c, s + i, end - i);
-        }
-        if (!semi) {
-            if (end < len)
-                tls_note(c, SEV_WARNING, "whitespace after the last field: the grammar allows "
-                         "it only before a ';'");
+        break;
+    case STS_EMPTY_FIELD:
+        tls_note(c, SEV_ERROR, "empty field at offset %zu: two ';' in a row", f->offset);
+        break;
+    case STS_TRAILING_WSP:
+        tls_note(c, SEV_WARNING, "whitespace after the last field: the grammar allows "
+                 "it only before a ';'");
+        break;
+    case STS_FIELD:
+        if (f->index > 0) {
+            check_field(c, f->text, f->len);
             break;
         }
-        i = stop + 1;
-        while (i < len && is_wsp(s[i]))
-            i++;
+        check_version(c, f->text, f->len);
+        if (c->version_ok && f->wsp_before_semi)
+            tls_note(c, SEV_WARNING, "whitespace between v=TLSRPTv1 and ';': the grammar "
+                     "allows it, but senders that look for 'v=TLSRPTv1;' may discard "
+                     "the record");
+        else if (!c->version_ok && f->len && memchr(f->text, '=', f->len) &&
+                 !(f->len >= 2 && (f->text[0] | 0x20) == 'v' && f->text[1] == '='))
+            check_field(c, f->text, f->len);
+        break;
     }
 }
 
@@ -362,7 +323,7 @@ bool tlsrpt_record_is_candidate(const unsigned char *txt, size_t len)
     size_t vl = sizeof tlsrpt_version - 1;
     if (!txt || len < vl || memcmp(txt, tlsrpt_version, vl) != 0)
         return false;
-    return len == vl || txt[vl] == ';' || is_wsp(txt[vl]);
+    return len == vl || txt[vl] == ';' || sts_is_wsp(txt[vl]);
 }
 
 int tlsrpt_record_parse(const unsigned char *txt, size_t len, struct tlsrpt_record *out,
@@ -376,7 +337,7 @@ int tlsrpt_record_parse(const unsigned char *txt, size_t len, struct tlsrpt_reco
                  "rua=mailto:...'");
     } else {
         scan_bytes(&c, txt, len);
-        parse_fields(&c, txt, len);
+        sts_fields_split(txt, len, on_field, &c);
         if (c.version_ok && !c.have_rua) {
             if (c.rua_hint)
                 tls_note(&c, SEV_ERROR, "no rua= field (found '%s=': the report address "
