@@ -81,6 +81,52 @@ run_scenario() {
     return 1
 }
 
+# compare_labs - the built-in lab must agree with the real one on every pair in pairs.txt:
+# same verdict, same error and warning codes. Uses the real-lab results already in
+# $LAB_DIR/results. Prints PASS/FAIL lines; returns the number of failures in LABS_FAILED.
+compare_labs() {
+    local mxray="$1" env="$LAB_DIR/builtin.env" real built args=() maps=() pid i line
+    LABS_PASSED=0 LABS_FAILED=0
+    local -a pairs=()
+    while read -r real built; do
+        [ -z "$real" ] || [ "${real:0:1}" = "#" ] || pairs+=("$real:$built")
+    done <"$HERE/lab/pairs.txt"
+    "$mxray" lab --env >"$env" 2>"$LAB_DIR/builtin.err" &
+    pid=$!
+    for ((i = 0; i < 100; i++)); do
+        grep -q '^MXRAY_LAB_READY=1' "$env" 2>/dev/null && break
+        sleep 0.1
+    done
+    if ! grep -q '^MXRAY_LAB_READY=1' "$env"; then
+        kill "$pid" 2>/dev/null
+        echo "FAIL labs agree: the built-in lab did not start: $(head -c 200 "$LAB_DIR/builtin.err")"
+        LABS_FAILED=1
+        return
+    fi
+    local common=(--json --timeout 5 --resolver "$(sed -n 's/^MXRAY_LAB_RESOLVER=//p' "$env")"
+                  --ca-file "$(sed -n 's/^MXRAY_LAB_CA=//p' "$env")")
+    for i in "${pairs[@]}"; do
+        real="${i%%:*}" built="${i#*:}"
+        # MXRAY_LAB_SCENARIO=NAME DOMAIN MAP,MAP,...: only the mappings this scenario needs
+        args=("${common[@]}")
+        line="$(sed -n "s/^MXRAY_LAB_SCENARIO=$built //p" "$env" | awk '{print $2}')"
+        IFS=, read -r -a maps <<<"$line"
+        for line in "${maps[@]}"; do args+=(--connect-to "$line"); done
+        timeout "$PER_RUN_LIMIT" "$mxray" check "${args[@]}" "$built.mxray.test" \
+            >"$LAB_DIR/results/builtin-$built.json" 2>"$LAB_DIR/results/builtin-$built.err" || true
+        if line="$("$PYTHON" "$HERE/lab/compare_labs.py" "$LAB_DIR/results/$real.json" \
+                "$LAB_DIR/results/builtin-$built.json" 2>&1)"; then
+            echo "PASS labs agree $real = $built: $line"
+            LABS_PASSED=$((LABS_PASSED + 1))
+        else
+            echo "FAIL labs agree $real = $built: $line"
+            LABS_FAILED=$((LABS_FAILED + 1))
+        fi
+    done
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+}
+
 # main - bring the lab up once, run every (selected) scenario, print the totals.
 main() {
     local mxray="${1:-}" name passed=0 failed=0 selected=()
@@ -102,6 +148,10 @@ main() {
             failed=$((failed + 1))
         fi
     done
+    if [ -z "${MXRAY_LAB_SCENARIOS:-}" ]; then
+        compare_labs "$mxray"
+        passed=$((passed + LABS_PASSED)) failed=$((failed + LABS_FAILED))
+    fi
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
 }
