@@ -32,6 +32,9 @@ demo: build
 install: build
 	cmake --install $(BUILD)
 
+# The whole suite under AddressSanitizer + UBSan (leaks checked; any report fails the test).
+asan: export ASAN_OPTIONS = detect_leaks=1:abort_on_error=1
+asan: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 asan:
 	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DMXRAY_SANITIZE=ON"
 
@@ -53,7 +56,7 @@ format:
 	clang-format -i src/*.[ch] ui/*.[ch] tests/unit/*.[ch]
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD)
 
 # Benchmarks (not tests): bench/README.md. Writes docs/performance.md; the delay sections need
 # root (a network namespace); `cd bench && npm install` adds the mailauth peer.
