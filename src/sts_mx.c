@@ -6,6 +6,7 @@
  * Contract: sts_policy_match_mx's explanation is allocated (caller frees) and escaped; the
  * other functions allocate nothing. */
 #include "sts.h"
+#include "sts_text.h"
 #include "escape.h"
 #include "mx_limits.h"
 #include "xalloc.h"
@@ -16,11 +17,6 @@
 #include <strings.h>
 
 #define EXPLAIN_LIST_MAX 6 /* patterns named in a "matches none of" sentence */
-
-static bool is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
 
 /* looks_like_ip - an IPv4 or IPv6 literal, bracketed or not (RFC 8461 3.2: names only). */
 static bool looks_like_ip(const char *s)
@@ -77,7 +73,7 @@ static bool domain_why(const char *d, const char **why)
                 *why = "it contains '_': host names allow only letters, digits and '-'";
                 return false;
             }
-            if (!is_alnum((unsigned char)p[i]) && p[i] != '-') {
+            if (!sts_is_alnum((unsigned char)p[i]) && p[i] != '-') {
                 *why = "it contains a character other than letters, digits, '-' and '.'";
                 return false;
             }

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SNIP_MAX 64          /* bytes of input quoted in one message */
 #define LINE_PROBLEMS_MAX 32 /* per-line problems listed before the rest are summed up */
 #define EXT_NAME_MAX 32      /* sts-policy-ext-name: (ALPHA / DIGIT) *31(...) */
 #define MAX_AGE_DIGITS 10    /* 1*10DIGIT */
@@ -50,22 +49,6 @@ struct pctx {
     int lf_line, crlf_line, cr_line; /* first line with each ending */
     size_t ncr;
 };
-
-static bool is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* snip - escaped copy of at most SNIP_MAX bytes, "..." appended when cut (caller frees). */
-static char *snip(const unsigned char *s, size_t n)
-{
-    char *e = escape_bytes(s, n > SNIP_MAX ? SNIP_MAX : n);
-    if (n <= SNIP_MAX)
-        return e;
-    char *r = xasprintf("%s...", e);
-    free(e);
-    return r;
-}
 
 static void pol_note(struct pctx *c, enum problem_id id, enum severity sev, int line,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -153,7 +136,7 @@ static void do_version(struct pctx *c, int line, const unsigned char *v, size_t 
         c->key_ok[KEY_VERSION] = true;
         return;
     }
-    char *q = snip(v, n);
+    char *q = sts_snip(v, n);
     if (n == 0)
         pol_note(c, PROB_STS_POLICY_SYNTAX, SEV_ERROR, line,
                  "line %d: version has no value: write 'version: STSv1'", line);
@@ -182,7 +165,7 @@ static void do_mode(struct pctx *c, int line, const unsigned char *v, size_t n)
             c->key_ok[KEY_MODE] = true;
         }
     }
-    char *q = snip(v, n);
+    char *q = sts_snip(v, n);
     if (c->out->mode == STS_MODE_TESTING)
         pol_note(c, PROB_STS_POLICY_MODE_TESTING, SEV_INFO, line,
                  "line %d: mode testing: senders deliver even when TLS validation fails, and "
@@ -216,7 +199,7 @@ static void do_max_age(struct pctx *c, int line, const unsigned char *v, size_t 
             val = val * 10 + (v[i] - '0');
         i++;
     }
-    char *q = snip(v, n);
+    char *q = sts_snip(v, n);
     if (n == 0)
         pol_note(c, PROB_STS_POLICY_SYNTAX, SEV_ERROR, line,
                  "line %d: max_age has no value: write the lifetime in seconds, e.g. "
@@ -264,7 +247,7 @@ static char *ulabel_hint(const unsigned char *v, size_t n)
 static void do_mx(struct pctx *c, int line, const unsigned char *v, size_t n)
 {
     c->mx_lines++;
-    char *q = snip(v, n);
+    char *q = sts_snip(v, n);
     if (has_non_ascii(v, n)) {
         char *hint = ulabel_hint(v, n);
         if (hint)
@@ -326,7 +309,7 @@ static int nearest_key(const unsigned char *k, size_t n)
 
 static bool is_ext_name_char(unsigned char c)
 {
-    return is_alnum(c) || c == '_' || c == '-' || c == '.';
+    return sts_is_alnum(c) || c == '_' || c == '-' || c == '.';
 }
 
 /* check_ext_value - sts-policy-ext-value: VCHAR or UTF-8, inner spaces only, no CTLs. */
@@ -355,14 +338,14 @@ static void check_ext_value(struct pctx *c, int line, const char *qk,
 static void do_extension(struct pctx *c, int line, const unsigned char *k, size_t kn,
                          const unsigned char *v, size_t vn)
 {
-    char *qk = snip(k, kn);
+    char *qk = sts_snip(k, kn);
     size_t bad = 0;
     while (bad < kn && is_ext_name_char(k[bad]))
         bad++;
     if (kn == 0) {
         pol_note(c, PROB_STS_POLICY_SYNTAX, SEV_ERROR, line,
                  "line %d: the line begins with ':' and has no key", line);
-    } else if (bad < kn || !is_alnum(k[0]) || kn > EXT_NAME_MAX) {
+    } else if (bad < kn || !sts_is_alnum(k[0]) || kn > EXT_NAME_MAX) {
         pol_note(c, PROB_STS_POLICY_SYNTAX, SEV_ERROR, line,
                  "line %d: '%s' is not a valid key (a letter or digit, then up to 31 letters, "
                  "digits, '_', '-' or '.')", line, qk);
@@ -425,7 +408,7 @@ static void do_line(struct pctx *c, int line, const unsigned char *s, size_t n, 
     }
     const unsigned char *colon = memchr(s, ':', n);
     if (!colon) {
-        char *q = snip(s, n);
+        char *q = sts_snip(s, n);
         pol_note(c, PROB_STS_POLICY_SYNTAX, SEV_ERROR, line,
                  "line %d: '%s' is not a 'key: value' field (no ':')", line, q);
         free(q);
@@ -435,7 +418,7 @@ static void do_line(struct pctx *c, int line, const unsigned char *s, size_t n, 
     if (kn && sts_is_wsp(s[kn - 1])) {
         while (kn && sts_is_wsp(s[kn - 1]))
             kn--;
-        char *q = snip(s, kn);
+        char *q = sts_snip(s, kn);
         pol_note(c, PROB_STS_POLICY_SYNTAX, SEV_ERROR, line,
                  "line %d: whitespace between '%s' and ':'; write '%s:' with no space", line,
                  q, q);

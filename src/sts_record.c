@@ -21,7 +21,6 @@
 
 #define STS_ID_MAX 32   /* RFC 8461 3.1: 1*32(ALPHA / DIGIT) */
 #define EXT_NAME_MAX 32 /* (ALPHA / DIGIT) *31(...) */
-#define SNIP_MAX 64     /* bytes of input quoted in one message */
 
 static const char sts_version[] = "v=STSv1";
 
@@ -37,11 +36,6 @@ struct rctx {
     char *id_hint;      /* name of a field that looks like a misspelt id, escaped */
 };
 
-static bool is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* is_ext_value_char - %x21-3A / %x3C / %x3E-7E: visible ASCII except ';' and '='. */
 static bool is_ext_value_char(unsigned char c)
 {
@@ -51,32 +45,6 @@ static bool is_ext_value_char(unsigned char c)
 static bool is_raw_bad_byte(unsigned char c)
 {
     return c >= 0x7f || (c < 0x20 && c != '\t');
-}
-
-/* snip - escaped copy of at most SNIP_MAX bytes, "..." appended when cut (caller frees). */
-static char *snip(const unsigned char *s, size_t n)
-{
-    char *e = escape_bytes(s, n > SNIP_MAX ? SNIP_MAX : n);
-    if (n <= SNIP_MAX)
-        return e;
-    char *r = xasprintf("%s...", e);
-    free(e);
-    return r;
-}
-
-/* describe_char - a short human name for an offending byte. */
-static void describe_char(unsigned char c, char *buf, size_t n)
-{
-    if (c == ' ')
-        snprintf(buf, n, "a space");
-    else if (c == '\t')
-        snprintf(buf, n, "a tab");
-    else if (c < 0x20 || c == 0x7f)
-        snprintf(buf, n, "control byte 0x%02x", c);
-    else if (c >= 0x80)
-        snprintf(buf, n, "non-ASCII byte 0x%02x", c);
-    else
-        snprintf(buf, n, "'%c'", c);
 }
 
 static struct problem *rec_note(struct rctx *c, enum problem_id id, enum severity sev,
@@ -107,7 +75,7 @@ static void scan_bytes(struct rctx *c, const unsigned char *s, size_t len)
     if (!nbad)
         return;
     char what[32];
-    describe_char(s[first], what, sizeof what);
+    sts_describe_char(s[first], what, sizeof what);
     rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
              "%s at offset %zu: the record must be printable US-ASCII (RFC 8461 3.1)%s", what,
              first, nbad > 1 ? "; more such bytes follow" : "");
@@ -130,7 +98,7 @@ static void check_version(struct rctx *c, const unsigned char *f, size_t n)
         c->version_ok = true;
         return;
     }
-    char *q = snip(f, n);
+    char *q = sts_snip(f, n);
     if (n == vl && strncasecmp((const char *)f, sts_version, vl) == 0)
         rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
                  "the record begins with '%s'; it must be exactly v=STSv1 (case-sensitive)", q);
@@ -150,7 +118,7 @@ static void check_version(struct rctx *c, const unsigned char *f, size_t n)
 /* check_id - RFC 8461 3.1: id = 1*32(ALPHA / DIGIT); only the first id field counts. */
 static void check_id(struct rctx *c, const unsigned char *v, size_t n)
 {
-    char *q = snip(v, n);
+    char *q = sts_snip(v, n);
     if (c->have_id) {
         rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_WARNING,
                  "a second id field (id=%s) is ignored: senders use the first one", q);
@@ -159,14 +127,14 @@ static void check_id(struct rctx *c, const unsigned char *v, size_t n)
     }
     c->have_id = true;
     c->out->id = escape_bytes(v, n);
-    size_t bad = first_bad(v, n, is_alnum);
+    size_t bad = first_bad(v, n, sts_is_alnum);
     char what[32];
     if (n == 0) {
         rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
                  "id is empty: it must be 1 to 32 letters or digits");
     } else if (bad < n) {
         if (!is_raw_bad_byte(v[bad])) { /* raw bytes were reported by scan_bytes */
-            describe_char(v[bad], what, sizeof what);
+            sts_describe_char(v[bad], what, sizeof what);
             rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
                      "id '%s' contains %s: only letters and digits are allowed (write a "
                      "timestamp as digits only, e.g. 20260101120000)", q, what);
@@ -184,23 +152,23 @@ static void check_id(struct rctx *c, const unsigned char *v, size_t n)
 
 static bool is_ext_name_char(unsigned char c)
 {
-    return is_alnum(c) || c == '_' || c == '-' || c == '.';
+    return sts_is_alnum(c) || c == '_' || c == '-' || c == '.';
 }
 
 /* check_extension - RFC 8461 3.1: other fields are allowed and ignored if well-formed. */
 static void check_extension(struct rctx *c, const unsigned char *name, size_t nl,
                             const unsigned char *v, size_t vn)
 {
-    char *qn = snip(name, nl), *qv = snip(v, vn);
+    char *qn = sts_snip(name, nl), *qv = sts_snip(v, vn);
     char what[32];
     size_t bn = first_bad(name, nl, is_ext_name_char);
     size_t bv = first_bad(v, vn, is_ext_value_char);
     if (nl == 0) {
         rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
                  "field '=%s' has no name before '='", qv);
-    } else if (!is_alnum(name[0]) || bn < nl) {
-        size_t at = !is_alnum(name[0]) ? 0 : bn;
-        describe_char(name[at], what, sizeof what);
+    } else if (!sts_is_alnum(name[0]) || bn < nl) {
+        size_t at = !sts_is_alnum(name[0]) ? 0 : bn;
+        sts_describe_char(name[at], what, sizeof what);
         if (is_raw_bad_byte(name[at]))
             c->bad = true;
         else
@@ -213,7 +181,7 @@ static void check_extension(struct rctx *c, const unsigned char *name, size_t nl
     } else if (vn == 0) {
         rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR, "field %s= has an empty value", qn);
     } else if (bv < vn) {
-        describe_char(v[bv], what, sizeof what);
+        sts_describe_char(v[bv], what, sizeof what);
         if (is_raw_bad_byte(v[bv]))
             c->bad = true;
         else
@@ -239,7 +207,7 @@ static void check_field(struct rctx *c, const unsigned char *f, size_t n)
 {
     const unsigned char *eq = memchr(f, '=', n);
     if (!eq) {
-        char *q = snip(f, n);
+        char *q = sts_snip(f, n);
         rec_note(c, PROB_STS_RECORD_SYNTAX, SEV_ERROR,
                  "field '%s' has no '=': fields are name=value, separated by ';'", q);
         free(q);

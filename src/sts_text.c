@@ -1,10 +1,45 @@
 /* sts_text - shared text helpers of the record and policy parsers (see sts_text.h). */
 #include "sts_text.h"
+#include "escape.h"
+#include "xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define SNIP_MAX 64 /* bytes of input quoted in one message */
 
 bool sts_is_wsp(unsigned char c)
 {
     return c == ' ' || c == '\t';
+}
+
+bool sts_is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+char *sts_snip(const unsigned char *s, size_t n)
+{
+    char *e = escape_bytes(s, n > SNIP_MAX ? SNIP_MAX : n);
+    if (n <= SNIP_MAX)
+        return e;
+    char *r = xasprintf("%s...", e);
+    free(e);
+    return r;
+}
+
+void sts_describe_char(unsigned char c, char *buf, size_t n)
+{
+    if (c == ' ')
+        snprintf(buf, n, "a space");
+    else if (c == '\t')
+        snprintf(buf, n, "a tab");
+    else if (c < 0x20 || c == 0x7f)
+        snprintf(buf, n, "control byte 0x%02x", c);
+    else if (c >= 0x80)
+        snprintf(buf, n, "non-ASCII byte 0x%02x", c);
+    else
+        snprintf(buf, n, "'%c'", c);
 }
 
 static int lower(char c)

@@ -10,6 +10,17 @@
 /* sts_is_wsp - ABNF WSP: space or horizontal tab. */
 bool sts_is_wsp(unsigned char c);
 
+/* sts_is_alnum - ABNF ALPHA / DIGIT (ASCII only, whatever the locale). */
+bool sts_is_alnum(unsigned char c);
+
+/* sts_snip - escaped copy of at most 64 bytes of s for a message, "..." when cut (caller
+ * frees). */
+char *sts_snip(const unsigned char *s, size_t n);
+
+/* sts_describe_char - a short human name for an offending byte ("a tab", "control byte
+ * 0x1b", "non-ASCII byte 0xc3", "';'") into buf. */
+void sts_describe_char(unsigned char c, char *buf, size_t n);
+
 /* sts_osa_distance - optimal string alignment distance, case-insensitive, used to suggest
  * the key a typo meant ("nmx" -> "mx"); 9 when either string is longer than 16. */
 int sts_osa_distance(const char *a, size_t la, const char *b, size_t lb);

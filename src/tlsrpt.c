@@ -20,7 +20,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SNIP_MAX 64
 #define EXT_NAME_MAX 32
 
 static const char tlsrpt_version[] = "v=TLSRPTv1";
@@ -36,38 +35,9 @@ struct tctx {
     char *rua_hint; /* escaped name of a field that looks like a misspelt rua */
 };
 
-static bool is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 static bool is_hex(unsigned char c)
 {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
-
-static char *snip(const unsigned char *s, size_t n)
-{
-    char *e = escape_bytes(s, n > SNIP_MAX ? SNIP_MAX : n);
-    if (n <= SNIP_MAX)
-        return e;
-    char *r = xasprintf("%s...", e);
-    free(e);
-    return r;
-}
-
-static void describe_char(unsigned char c, char *buf, size_t n)
-{
-    if (c == ' ')
-        snprintf(buf, n, "a space");
-    else if (c == '\t')
-        snprintf(buf, n, "a tab");
-    else if (c < 0x20 || c == 0x7f)
-        snprintf(buf, n, "control byte 0x%02x", c);
-    else if (c >= 0x80)
-        snprintf(buf, n, "non-ASCII byte 0x%02x", c);
-    else
-        snprintf(buf, n, "'%c'", c);
 }
 
 static void tls_note(struct tctx *c, enum severity sev, const char *fmt, ...)
@@ -89,7 +59,7 @@ static void tls_note(struct tctx *c, enum severity sev, const char *fmt, ...)
  * characters RFC 8460 3 requires to be encoded (',' and ';' are delimiters here, '!'). */
 static bool is_uri_char(unsigned char c)
 {
-    return is_alnum(c) || (c && strchr("-._~:/?#[]@$&'()*+=%", c));
+    return sts_is_alnum(c) || (c && strchr("-._~:/?#[]@$&'()*+=%", c));
 }
 
 /* check_uri_chars - returns false (and reports) on the first character a URI may not hold. */
@@ -108,7 +78,7 @@ static bool check_uri_chars(struct tctx *c, const unsigned char *u, size_t n, co
             return false;
         }
         if (!is_uri_char(u[i])) {
-            describe_char(u[i], what, sizeof what);
+            sts_describe_char(u[i], what, sizeof what);
             tls_note(c, SEV_ERROR, "rua URI '%s' contains %s, which is not allowed in a URI",
                      q, what);
             return false;
@@ -120,7 +90,7 @@ static bool check_uri_chars(struct tctx *c, const unsigned char *u, size_t n, co
 /* check_uri - RFC 8460 3: mailto: or https: (scheme case-insensitive), well-formed. */
 static bool check_uri(struct tctx *c, const unsigned char *u, size_t n)
 {
-    char *q = snip(u, n);
+    char *q = sts_snip(u, n);
     bool ok = false;
     if (n == 0) {
         tls_note(c, SEV_ERROR, "rua has an empty URI (two commas in a row, or a comma at "
@@ -186,7 +156,7 @@ static void check_rua(struct tctx *c, const unsigned char *v, size_t n)
 
 static bool is_ext_name_char(unsigned char c)
 {
-    return is_alnum(c) || c == '_' || c == '-' || c == '.';
+    return sts_is_alnum(c) || c == '_' || c == '-' || c == '.';
 }
 
 static bool is_ext_value_char(unsigned char c)
@@ -198,7 +168,7 @@ static bool is_ext_value_char(unsigned char c)
 static void check_extension(struct tctx *c, const unsigned char *name, size_t nl,
                             const unsigned char *v, size_t vn)
 {
-    char *qn = snip(name, nl);
+    char *qn = sts_snip(name, nl);
     char what[32];
     size_t bn = 0, bv = 0;
     while (bn < nl && is_ext_name_char(name[bn]))
@@ -207,13 +177,13 @@ static void check_extension(struct tctx *c, const unsigned char *name, size_t nl
         bv++;
     if (nl == 0) {
         tls_note(c, SEV_ERROR, "a field has no name before '='");
-    } else if (!is_alnum(name[0]) || bn < nl || nl > EXT_NAME_MAX) {
+    } else if (!sts_is_alnum(name[0]) || bn < nl || nl > EXT_NAME_MAX) {
         tls_note(c, SEV_ERROR, "field name '%s' is not valid (a letter or digit, then up to "
                  "31 letters, digits, '_', '-' or '.')", qn);
     } else if (vn == 0) {
         tls_note(c, SEV_ERROR, "field %s= has an empty value", qn);
     } else if (bv < vn) {
-        describe_char(v[bv], what, sizeof what);
+        sts_describe_char(v[bv], what, sizeof what);
         tls_note(c, SEV_ERROR, "value of field %s contains %s, which is not allowed in a "
                  "field value", qn, what);
     } else if (!c->rua_hint && sts_osa_distance((const char *)name, nl, "rua", 3) <= 1) {
@@ -226,7 +196,7 @@ static void check_field(struct tctx *c, const unsigned char *f, size_t n)
 {
     const unsigned char *eq = memchr(f, '=', n);
     if (!eq) {
-        char *q = snip(f, n);
+        char *q = sts_snip(f, n);
         bool uri = (n >= 7 && strncasecmp((const char *)f, "mailto:", 7) == 0) ||
                    (n >= 6 && strncasecmp((const char *)f, "https:", 6) == 0);
         tls_note(c, SEV_ERROR, "field '%s' has no '='%s", q,
@@ -254,7 +224,7 @@ static void check_version(struct tctx *c, const unsigned char *f, size_t n)
         c->version_ok = true;
         return;
     }
-    char *q = snip(f, n);
+    char *q = sts_snip(f, n);
     if (n == vl && strncasecmp((const char *)f, tlsrpt_version, vl) == 0)
         tls_note(c, SEV_ERROR, "the record begins with '%s'; it must be exactly v=TLSRPTv1 "
                  "(case-sensitive)", q);
@@ -277,7 +247,7 @@ static void scan_bytes(struct tctx *c, const unsigned char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         if (s[i] >= 0x7f || (s[i] < 0x20 && s[i] != '\t')) {
             char what[32];
-            describe_char(s[i], what, sizeof what);
+            sts_describe_char(s[i], what, sizeof what);
             tls_note(c, SEV_ERROR, "%s at offset %zu: the record must be printable ASCII",
                      what, i);
             return;
