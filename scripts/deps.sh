@@ -7,7 +7,7 @@ want="build-essential cmake pkg-config libc-ares-dev libcurl4-openssl-dev libssl
       libncurses-dev libidn2-dev check"
 if [ "${1:-build}" = test ]; then
     want="$want nsd unbound nginx-light postfix iproute2 tmux bind9-dnsutils curl openssl
-          python3 procps clang libclang-rt-14-dev ldnsutils"
+          python3 procps clang libclang-rt-14-dev ldnsutils time strace valgrind"
 fi
 missing=""
 for p in $want; do
