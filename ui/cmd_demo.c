@@ -76,7 +76,8 @@ static int run(const char *dir, const char *scenario, bool no_color)
     }
     struct tui_choice *choices = xcalloc(n ? n : 1, sizeof *choices);
     for (size_t i = 0; i < n; i++)
-        choices[i] = (struct tui_choice){info[i].name, info[i].summary, info[i].domain};
+        choices[i] = (struct tui_choice){info[i].name, info[i].summary, info[i].domain,
+                                         info[i].what, info[i].sender, info[i].fix};
     struct diag_opts opts = {.ca_file = lab_ca_file(lab), .timeout_ms = MX_TIMEOUT_DEFAULT_MS};
     opts.nconnect_to = lab_connect_to(lab, &opts.connect_to);
     struct tui_config c = {

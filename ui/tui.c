@@ -489,7 +489,7 @@ static void mouse(struct tui *t)
     enum tui_view top = tui_top(t);
     if (top == TV_PICKER) {
         size_t k = L->pick_top + (size_t)(ev.y - L->list_y);
-        if (ev.y >= L->list_y && k < t->c->nchoices)
+        if (ev.y >= L->list_y && ev.y < L->list_y + L->pick_h && k < t->c->nchoices)
             t->pick_sel = k;
         return;
     }

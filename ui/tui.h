@@ -9,7 +9,15 @@
 #include <stdbool.h>
 #include "diag.h"
 
-struct tui_choice { const char *name; const char *summary; const char *domain; }; /* demo picker */
+/* One demo picker entry; what/sender/fix are the scenario's teaching text (may be NULL). */
+struct tui_choice {
+    const char *name;
+    const char *summary;
+    const char *domain;
+    const char *what;   /* what is wrong (or right) */
+    const char *sender; /* what a sending MTA does */
+    const char *fix;    /* how to fix it */
+};
 struct tui_config {
     struct engine *engine;          /* from diag.h; loop + dns + https, already initialised */
     const struct diag_opts *opts;   /* used for every diagnosis started */

@@ -11,11 +11,13 @@
 #include "view_cert.h"
 #include "view_detail.h"
 #include "view_matrix.h"
+#include "problem.h"
 #include "xalloc.h"
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define MIN_COLS 40
@@ -480,6 +482,9 @@ static void draw_text_view(struct tui *t, const char *title, const struct tui_li
     pane_title(t, L->body_y, 0, COLS, true, title, t->view_scroll, total, L->list_h);
 }
 
+static void choice_lesson(const struct tui_choice *ch, struct tui_lines *l);
+static const struct tui_choice *choice_of(const struct tui *t, const struct report *r);
+
 static void draw_learn(struct tui *t)
 {
     struct tui_lines raw = {0}, l = {0};
@@ -496,6 +501,12 @@ static void draw_learn(struct tui *t)
         tui_lines_addn(&l, raw.v[i].role, raw.v[i].indent, s);
         free(s);
     }
+    const struct tui_choice *ch = choice_of(t, r);
+    if (ch) { /* a demo scenario: what this one is about, after the step's general text */
+        tui_lines_addn(&l, TR_NORMAL, 0, "");
+        tui_lines_add(&l, TR_TITLE, 0, "This scenario: %s", ch->name);
+        choice_lesson(ch, &l);
+    }
     char title[80];
     snprintf(title, sizeof title, " Learn: %s%s%s (L or Esc closes)", name, extra ? " and " : "",
              extra ? extra : "");
@@ -504,11 +515,60 @@ static void draw_learn(struct tui *t)
     tui_lines_clear(&l);
 }
 
+/* choice_lesson - the teaching text of a scenario as lines (what, sender, fix), with the
+ * scenario's own domain where the text says DOMAIN. */
+static void choice_lesson(const struct tui_choice *ch, struct tui_lines *l)
+{
+    const char *parts[3][2] = {{"What is going on: ", ch->what},
+                               {"What a sender does: ", ch->sender},
+                               {"How to fix it: ", ch->fix}};
+    for (int i = 0; i < 3; i++) {
+        if (!parts[i][1] || !*parts[i][1])
+            continue;
+        char *s = problem_text_fill(parts[i][1], ch->domain, NULL);
+        tui_lines_add(l, i == 2 ? TR_OK : TR_NORMAL, 0, "%s%s", parts[i][0], s);
+        free(s);
+    }
+}
+
+/* choice_of - the demo scenario whose domain is being diagnosed, or NULL. */
+static const struct tui_choice *choice_of(const struct tui *t, const struct report *r)
+{
+    for (size_t i = 0; r && i < t->c->nchoices; i++)
+        if (t->c->choices[i].domain && strcasecmp(t->c->choices[i].domain, r->domain) == 0)
+            return &t->c->choices[i];
+    return NULL;
+}
+
+/* draw_picker_lesson - below the list: what the highlighted scenario teaches. */
+static int draw_picker_lesson(struct tui *t, int list_rows)
+{
+    struct tui_layout *L = &t->lay;
+    const struct tui_choice *ch = &t->c->choices[t->pick_sel];
+    struct tui_lines l = {0};
+    choice_lesson(ch, &l);
+    int y = L->list_y + list_rows, h = L->list_y + L->list_h - y - 1, scroll = 0;
+    if (l.n && h >= 3) {
+        char title[96];
+        snprintf(title, sizeof title, " %s", ch->name);
+        pane_title(t, y, 0, COLS, false, title, 0, 0, 0);
+        draw_box(&l, 2, y + 1, 1, COLS - 2, h, &scroll);
+    }
+    tui_lines_clear(&l);
+    return 0;
+}
+
 static void draw_picker(struct tui *t)
 {
     struct tui_layout *L = &t->lay;
     pane_title(t, L->body_y, 0, COLS, true, " Choose a scenario (Enter starts it, q quits)", 0, 0, 0);
+    /* The list takes what it needs up to half the screen; the lesson gets the rest. */
     int h = L->list_h;
+    if (h >= 16 && (size_t)h / 2 < t->c->nchoices)
+        h = h / 2;
+    else if ((size_t)h > t->c->nchoices + 7)
+        h = (int)t->c->nchoices;
+    L->pick_h = h;
     if (t->pick_sel < L->pick_top)
         L->pick_top = t->pick_sel;
     if (h > 0 && t->pick_sel >= L->pick_top + (size_t)h)
@@ -529,6 +589,8 @@ static void draw_picker(struct tui *t)
         put(L->list_y + i, 2, namew, a | A_BOLD, ch->name);
         put(L->list_y + i, namew + 4, COLS - namew - 4, a, ch->summary ? ch->summary : "");
     }
+    if (h < L->list_h)
+        draw_picker_lesson(t, h);
 }
 
 static void layout(struct tui *t)

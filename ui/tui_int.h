@@ -25,6 +25,7 @@ struct tui_layout {
     int det_x, det_w;
     size_t tree_top;               /* first tree row drawn */
     size_t pick_top;
+    int pick_h;     /* picker rows drawn as the list (the lesson of the selection follows) */
 };
 
 struct tui {

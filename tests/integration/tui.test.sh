@@ -237,4 +237,21 @@ else
     echo "note: no DANE scenario in the built-in lab, DANE checks skipped"
 fi
 
+# 11. The picker teaches: the highlighted scenario's lesson shows below the list, and the
+# learn view of a diagnosed scenario ends with that scenario's lesson.
+SCENARIO=expired-second-mx
+start LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+wait_for "done in .*verdict" 30
+keys L
+wait_for "Learn: "
+for _ in $(seq 1 8); do keys NPage; done
+wait_for "This scenario: expired-second-mx"
+keys Escape
+keys b
+wait_for "Choose a scenario"
+wait_for "What is going on: "
+grep -q "How to fix it: " "$WORK/screen" || fail "picker lesson has no fix"
+keys q
+wait_for "MXRAY-EXITED 0"
+
 echo "PASS: tui"
