@@ -4,6 +4,7 @@
  * loop checks at least once a second. Everything printed comes from the lab's accessors, so
  * the commands shown are exactly what reaches it. */
 #include "cmd_lab.h"
+#include "problem.h"
 #include "lab/lab.h"
 #include "loop.h"
 #include <signal.h>
@@ -97,6 +98,48 @@ static void print_commands(const struct lab *lab, size_t i)
     }
 }
 
+/* print_wrapped - text after a label, wrapped at 80 columns with a hanging indent. */
+static void print_wrapped(const char *label, const char *text)
+{
+    int col = printf("    %s", label);
+    bool first = true;
+    for (const char *p = text; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t w = strcspn(p, " ");
+        if (!w)
+            break;
+        if (!first && col + 1 + (int)w > 78) {
+            printf("\n        ");
+            col = 8;
+        } else if (!first) {
+            col += printf(" ");
+        }
+        col += printf("%.*s", (int)w, p);
+        p += w;
+        first = false;
+    }
+    printf("\n");
+}
+
+/* print_lesson - what the scenario teaches (its file's [teach] section). */
+static void print_lesson(const struct lab_scenario_info *v, size_t nv, const char *name)
+{
+    for (size_t k = 0; k < nv; k++) {
+        if (strcmp(v[k].name, name) != 0)
+            continue;
+        const char *labels[3] = {"What is going on: ", "What a sender does: ", "How to fix it: "};
+        const char *texts[3] = {v[k].what, v[k].sender, v[k].fix};
+        for (int i = 0; i < 3; i++) {
+            if (!texts[i] || !*texts[i])
+                continue;
+            char *t = problem_text_fill(texts[i], v[k].domain, NULL);
+            print_wrapped(labels[i], t);
+            free(t);
+        }
+    }
+}
+
 static void print_guide(const struct lab *lab)
 {
     const char *const *m;
@@ -115,8 +158,14 @@ static void print_guide(const struct lab *lab)
     for (size_t i = 0; i < ns; i++)
         printf("  %s\n", lab_scenario_name(lab, i));
     printf("\nTry it:\n");
-    for (size_t i = 0; i < ns && i < 3; i++)
+    struct lab_scenario_info *v = NULL;
+    const char *dir = lab_asset_dir();
+    size_t nv = dir ? lab_scenarios(dir, &v) : 0;
+    for (size_t i = 0; i < ns && i < 3; i++) {
         print_commands(lab, i);
+        print_lesson(v, nv, lab_scenario_name(lab, i));
+    }
+    lab_scenarios_free(v, nv);
     if (ns > 3)
         printf("\n(mxray lab SCENARIO prints these commands for that scenario.)\n");
     fflush(stdout);

@@ -191,6 +191,13 @@ else
     echo "note: openssl not installed, SMTP client checks skipped"
 fi
 
+# ---- the guide a teacher reads: commands and the scenario's lesson ----
+out="$(timeout -s INT 3 "$MXRAY" lab expired-second-mx 2>&1)"
+grep -q -- '--connect-to mx2.expired-second-mx.mxray.test:25:127.0.0.1:' <<<"$out" &&
+    grep -q 'What is going on: mx1 is fine, but mx2' <<<"$out" &&
+    grep -q 'How to fix it: ' <<<"$out" &&
+    ok "mxray lab SCENARIO prints the commands and the lesson" || bad "lab guide: $out"
+
 # ---- Ctrl-C stops the lab and removes what it wrote ----
 kill -INT "$LAB_PID"
 wait "$LAB_PID"
