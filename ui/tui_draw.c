@@ -126,10 +126,14 @@ static void draw_header(struct tui *t)
                  TUI_DANE_UNCONFIRMED);
         x += put(0, x, COLS - x, t->color ? role_attr[TR_WARN] | A_REVERSE : bar | A_BOLD, buf);
     }
-    snprintf(buf, sizeof buf, "  %s  policy: %s%s  resolver: %s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
-             sts_mode_name(report_policy_mode(r)), r->interrupted ? "  (interrupted)" : "",
+    snprintf(buf, sizeof buf, "  %s  policy: %s%s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
+             sts_mode_name(report_policy_mode(r)), r->interrupted ? "  (interrupted)" : "");
+    x += put(0, x, COLS - x, bar, buf);
+    /* The resolver only when it fits whole: half an address misleads more than none. */
+    snprintf(buf, sizeof buf, "  resolver: %s",
              t->c->resolver_desc ? t->c->resolver_desc : r->resolver ? r->resolver : "system");
-    put(0, x, COLS - x, bar, buf);
+    if (tui_text_width(buf) <= COLS - x)
+        put(0, x, COLS - x, bar, buf);
 }
 
 static void draw_footer(struct tui *t)
