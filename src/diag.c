@@ -358,7 +358,6 @@ static void on_mx(void *arg, struct dns_answer *ans)
     judge_mx_answer(d);
     for (size_t i = 0; i < d->r->mx.nhosts; i++)
         start_host(d, d->r->mx.hosts[i]);
-    d->mx_done = true;
     if (d->policy_final)
         for (size_t i = 0; i < d->nhosts; i++)
             judge_host_match(d, d->hosts[i]);

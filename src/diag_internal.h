@@ -47,7 +47,7 @@ struct diag {
     struct dns_query *q_sts, *q_tlsrpt, *q_mx, *q_pol_a, *q_pol_aaaa;
     int pol_lookups_left;
     struct https_fetch *fetch;
-    bool sts_done, fetch_done, policy_final, mx_done;
+    bool sts_done, fetch_done, policy_final;
     struct host_ctx **hosts;
     size_t nhosts;
     struct addr_ctx **addrs;
