@@ -4,14 +4,15 @@
 #include "xalloc.h"
 #include <string.h>
 
-/* utf8_seq - length of the well-formed UTF-8 sequence at s (2..4), or 0; cp receives the
- * code point. Rejects overlongs, surrogates and values above U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t len, unsigned *cp)
+size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
 {
     unsigned c = s[0];
     size_t n;
     unsigned min;
-    if (c >= 0xc2 && c <= 0xdf) {
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
         n = 2, min = 0x80, c &= 0x1f;
     } else if (c >= 0xe0 && c <= 0xef) {
         n = 3, min = 0x800, c &= 0x0f;
@@ -60,7 +61,7 @@ static size_t escape_one(const unsigned char *s, size_t len, char *out, size_t *
         out[0] = '\\', out[1] = c == '\t' ? 't' : c == '\r' ? 'r' : 'n', *outn = 2;
         return 1;
     }
-    size_t n = c >= 0x80 ? utf8_seq(s, len, &cp) : 0;
+    size_t n = c >= 0x80 ? utf8_decode(s, len, &cp) : 0;
     if (n && !cp_is_unsafe(cp)) {
         memcpy(out, s, n), *outn = n;
         return n;

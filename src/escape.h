@@ -17,6 +17,11 @@ char *escape_bytes(const void *s, size_t len);
 /* escape_str - escape_bytes of a NUL-terminated string; NULL gives NULL. */
 char *escape_str(const char *s);
 
+/* utf8_decode - length (1 to 4) of the well-formed UTF-8 sequence at s (n >= 1 bytes
+ * available) with its code point in *cp, or 0 when it is malformed: overlong, a surrogate,
+ * above U+10FFFF, a stray continuation byte or cut short. ASCII gives 1. */
+size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
 /* escape_is_clean - true when s has nothing escape_bytes would change. */
 int escape_is_clean(const void *s, size_t len);
 

@@ -74,33 +74,10 @@ static void pol_note(struct pctx *c, enum problem_id id, enum severity sev, int 
 /* utf8_valid - well-formed UTF-8 (RFC 3629), no overlongs or surrogates. */
 static bool utf8_valid(const unsigned char *s, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        size_t k;
-        unsigned cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xc2 && c <= 0xdf) {
-            k = 2, min = 0x80, cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            k = 3, min = 0x800, cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            k = 4, min = 0x10000, cp = c & 0x07;
-        } else {
+    unsigned cp;
+    for (size_t i = 0, k; i < n; i += k)
+        if ((k = utf8_decode(s + i, n - i, &cp)) == 0)
             return false;
-        }
-        if (i + k > n)
-            return false;
-        for (size_t j = 1; j < k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + j] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += k;
-    }
     return true;
 }
 

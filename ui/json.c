@@ -4,6 +4,7 @@
  * whether a comma goes before the next value. A key leaves the writer "after key", where the
  * next value follows the colon on the same line. */
 #include "json.h"
+#include "escape.h"
 #include "xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -99,34 +100,6 @@ void json_key(struct json *w, const char *key)
     w->after_key = true;
 }
 
-/* utf8_len - length of the well-formed UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len;
-    unsigned min;
-    unsigned cp;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        len = 2, min = 0x80, cp = s[0] & 0x1f;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        len = 3, min = 0x800, cp = s[0] & 0x0f;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        len = 4, min = 0x10000, cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    /* no overlongs, no surrogates, nothing above U+10FFFF */
-    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        return 0;
-    return len;
-}
-
 void json_write_string(FILE *f, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -144,7 +117,8 @@ void json_write_string(FILE *f, const char *str, size_t len)
             fputc(c, f);
             i++;
         } else {
-            size_t n = utf8_len(s + i, len - i);
+            unsigned cp;
+            size_t n = utf8_decode(s + i, len - i, &cp);
             if (n == 0) {
                 fputs("\\ufffd", f); /* never emit invalid UTF-8 */
                 i++;

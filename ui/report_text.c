@@ -32,35 +32,6 @@ static const char *const mark_sgr[] = {"", "32", "33", "1;31", "2", "36"};
 
 /* ---- width and sanitising ---- */
 
-/* utf8_decode - code point of the well-formed sequence at s (len bytes), 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-    size_t len;
-    unsigned min;
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    } else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        len = 2, min = 0x80, *cp = s[0] & 0x1f;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        len = 3, min = 0x800, *cp = s[0] & 0x0f;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        len = 4, min = 0x10000, *cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        *cp = *cp << 6 | (s[i] & 0x3f);
-    }
-    if (*cp < min || (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
-        return 0;
-    return len;
-}
-
 /* cp_width - terminal columns of a code point; locale-independent approximation of wcwidth
  * (combining marks 0, East Asian wide and emoji 2, else 1). */
 static int cp_width(unsigned cp)
