@@ -88,6 +88,8 @@ static void on_tlsrpt_txt(void *arg, struct dns_answer *ans)
     d->q_tlsrpt = NULL;
     d->r->tlsrpt.answer = ans;
     judge_tlsrpt(d);
+    if (d->r->tlsrpt.status == TXT_OK)
+        rua_checks_start(d);
     d->pending--;
     maybe_finish(d);
 }
@@ -439,6 +441,7 @@ static void cancel_all(struct diag *d)
     for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
         if (*qs[i])
             dns_query_cancel(*qs[i]), *qs[i] = NULL;
+    rua_checks_cancel(d);
     if (d->fetch)
         https_cancel(d->fetch), d->fetch = NULL;
     for (size_t i = 0; i < d->nhosts; i++) {

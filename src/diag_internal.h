@@ -6,6 +6,7 @@
 #include "dns.h"
 #include "https.h"
 #include "smtp.h"
+#include "mx_limits.h"
 
 struct diag;
 
@@ -45,6 +46,7 @@ struct diag {
     int pending;               /* async operations still running */
     bool stopped;
     struct dns_query *q_sts, *q_tlsrpt, *q_mx, *q_pol_a, *q_pol_aaaa;
+    struct dns_query *q_rua[MX_RUA_CHECKS_MAX]; /* diag_rua.c */
     int pol_lookups_left;
     struct https_fetch *fetch;
     bool sts_done, fetch_done, policy_final;
@@ -64,6 +66,10 @@ struct problem *diag_problem(struct diag *d, enum problem_id id, enum step_kind 
     __attribute__((format(printf, 5, 6)));
 /* diag_emit_problems_from - emit events for problems added directly to the list since index. */
 void diag_emit_problems_from(struct diag *d, size_t first);
+
+/* diag_rua.c: look up where TLS-RPT reports would go, once the record is judged valid. */
+void rua_checks_start(struct diag *d);
+void rua_checks_cancel(struct diag *d);
 
 /* diag_judge.c */
 void judge_sts_record(struct diag *d);

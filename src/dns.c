@@ -484,6 +484,11 @@ struct dns_query *dns_query(struct dns_ctx *d, const char *name, uint16_t type, 
     return q;
 }
 
+void *dns_query_arg(const struct dns_query *q)
+{
+    return q->arg;
+}
+
 void dns_query_cancel(struct dns_query *q)
 {
     if (!q || q->finished)

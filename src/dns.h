@@ -97,6 +97,8 @@ struct dns_query *dns_query(struct dns_ctx *d, const char *name, uint16_t type, 
 int dns_build_query(const char *name, uint16_t type, unsigned char **buf, int *len);
 /* dns_query_cancel - the callback will not be called. */
 void dns_query_cancel(struct dns_query *q);
+/* dns_query_arg - the arg given to dns_query (so a canceller can free what it points to). */
+void *dns_query_arg(const struct dns_query *q);
 
 /* dns_parse_answer - parse a raw DNS message (exported for tests and fuzzing). Fills the
  * records, rcode, ad and status of ans (qname/qtype must be set). Returns 0 or -1 (malformed;

@@ -10,6 +10,7 @@
 #define MX_DNS_TXT_MAX 4096           /* bytes of one TXT record's strings, concatenated */
 #define MX_DNS_TXT_STRINGS_MAX 64     /* character-strings per TXT record */
 #define MX_DNS_INFLIGHT_MAX 64        /* queries handed to c-ares at once; the rest wait */
+#define MX_RUA_CHECKS_MAX 4           /* TLS-RPT report addresses whose domain is looked up */
 #define MX_MX_HOSTS_MAX 32            /* MX hosts probed per domain */
 #define MX_ADDRS_PER_HOST_MAX 8       /* addresses probed per MX host and family */
 #define MX_POLICY_BODY_MAX 65536      /* RFC 8461 3.3 suggests 64 KiB */

@@ -165,6 +165,11 @@ PROBLEM_ID(TLSRPT_SYNTAX, "tlsrpt.syntax", SEV_ERROR, "RFC 8460 3", NULL,
 PROBLEM_ID(TLSRPT_MULTIPLE, "tlsrpt.multiple", SEV_ERROR, "RFC 8460 3", NULL,
     "More than one v=TLSRPTv1 record: senders MUST assume the domain does not implement TLS-RPT.",
     "Keep a single v=TLSRPTv1 record; put several rua URIs in it, comma-separated.")
+PROBLEM_ID(TLSRPT_RUA_UNREACHABLE, "tlsrpt.rua_unreachable", SEV_WARNING, "RFC 8460 3", NULL,
+    "A TLS-RPT report address cannot receive reports: a mailto: domain with neither MX nor "
+    "address records, or an https: host that does not resolve. Senders' reports are lost.",
+    "Point rua= at a mailbox in a domain that accepts mail (for example "
+    "mailto:tls-reports@DOMAIN) or at an https: endpoint whose host resolves.")
 PROBLEM_ID(TLSRPT_DNS, "tlsrpt.dns", SEV_WARNING, "RFC 8460 3", NULL,
     "The TXT lookup of _smtp._tls.DOMAIN failed (timeout, SERVFAIL or refused).",
     "Check the zone's authoritative servers.")

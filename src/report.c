@@ -112,6 +112,9 @@ void report_free(struct report *r)
     dns_answer_free(r->tlsrpt.answer);
     free_strv(r->tlsrpt.records, r->tlsrpt.nrecords);
     tlsrpt_record_free(&r->tlsrpt.parsed);
+    for (size_t i = 0; i < r->tlsrpt.nrua_dns; i++)
+        dns_answer_free(r->tlsrpt.rua_dns[i]);
+    free(r->tlsrpt.rua_dns);
     free(r->policy.step.note);
     free(r->policy.url);
     free(r->policy.host);

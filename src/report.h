@@ -45,6 +45,9 @@ struct tlsrpt_section {
     char **records;
     size_t nrecords;
     struct tlsrpt_record parsed;
+    /* Where the reports would go: the lookups of each rua's domain or host (evidence). */
+    struct dns_answer **rua_dns;
+    size_t nrua_dns;
 };
 
 enum policy_status { POL_PENDING, POL_OK, POL_NOT_FETCHED, POL_FETCH_ERROR, POL_INVALID };

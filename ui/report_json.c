@@ -41,7 +41,8 @@ static void emit_step(struct json *w, const struct step *s)
 /* emit_dns - one DNS answer as evidence (null when the lookup did not happen). */
 static void emit_dns(struct json *w, const char *key, const struct dns_answer *a)
 {
-    json_key(w, key);
+    if (key) /* NULL: an array element */
+        json_key(w, key);
     if (!a) {
         json_null(w);
         return;
@@ -484,6 +485,12 @@ static void emit_tlsrpt(struct json *w, const struct tlsrpt_section *t)
         json_kv_strv(w, "rua", NULL, 0);
     emit_step(w, &t->step);
     emit_dns(w, "dns", t->answer);
+    /* where the reports would go: the lookup of each rua's domain or host */
+    json_key(w, "rua_dns");
+    json_arr_begin(w);
+    for (size_t i = 0; i < t->nrua_dns; i++)
+        emit_dns(w, NULL, t->rua_dns[i]);
+    json_arr_end(w);
     json_obj_end(w);
 }
 
