@@ -686,6 +686,9 @@ static void section_tlsrpt(struct tw *t, const struct report *r)
         tw_line(t, MK_OK, 0, "one v=TLSRPTv1 record");
         for (size_t i = 0; i < s->parsed.nrua; i++)
             tw_line(t, MK_NONE, 1, "rua: %s", s->parsed.rua[i]);
+        for (size_t i = 0; i < r->problems.n; i++) /* where the reports cannot go */
+            if (r->problems.items[i].id == PROB_TLSRPT_RUA_UNREACHABLE)
+                tw_line(t, MK_WARN, 0, "%s", r->problems.items[i].message);
         break;
     case TXT_MISSING:
         tw_line(t, MK_WARN, 0, "no v=TLSRPTv1 record: nobody reports TLS delivery failures to you");
