@@ -93,6 +93,10 @@ compare_labs() {
     done <"$HERE/lab/pairs.txt"
     "$mxray" lab --env >"$env" 2>"$LAB_DIR/builtin.err" &
     pid=$!
+    # Whatever ends this script from here on stops the built-in lab too (lab_up's trap only
+    # knows the namespace).
+    BUILTIN_LAB_PID=$pid
+    trap 'kill -INT "$BUILTIN_LAB_PID" 2>/dev/null; lab_down' EXIT
     for ((i = 0; i < 100; i++)); do
         grep -q '^MXRAY_LAB_READY=1' "$env" 2>/dev/null && break
         sleep 0.1
@@ -125,6 +129,7 @@ compare_labs() {
     done
     kill -INT "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
+    trap 'lab_down' EXIT
 }
 
 # main - bring the lab up once, run every (selected) scenario, print the totals.
