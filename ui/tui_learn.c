@@ -1,6 +1,7 @@
 /* tui_learn - loads assets/learn/<name>.txt (see tui_learn.h). */
 #include "tui_learn.h"
 #include "escape.h"
+#include "assets.h"
 #include "xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,17 +53,14 @@ int tui_learn_load(const char *name, struct tui_lines *out)
         tui_lines_add(out, TR_FAIL, 0, "no learn text for this step");
         return -1;
     }
-    const char *dirs[] = {getenv("MXRAY_ASSETS"), MXRAY_ASSET_DIR, MXRAY_INSTALLED_ASSET_DIR};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        if (!dirs[i] || !*dirs[i])
-            continue;
-        char *path = xasprintf("%s/learn/%s.txt", dirs[i], name);
-        int rc = load_file(path, out);
-        free(path);
-        if (rc == 0)
-            return 0;
-    }
+    char *rel = xasprintf("learn/%s.txt", name);
+    char *path = asset_find(rel);
+    free(rel);
+    int rc = path ? load_file(path, out) : -1;
+    free(path);
+    if (rc == 0)
+        return 0;
     tui_lines_add(out, TR_FAIL, 0, "learn text %s.txt not found (set MXRAY_ASSETS to the assets "
-                  "directory; tried %s and %s)", name, MXRAY_ASSET_DIR, MXRAY_INSTALLED_ASSET_DIR);
+                  "directory; tried %s)", name, asset_search_desc());
     return -1;
 }

@@ -4,6 +4,7 @@
  * are the same scenario files with the zone name rewritten, and their MX hosts on loopback
  * addresses of their own. */
 #include "lab_int.h"
+#include "assets.h"
 #include "loop.h"
 #include "xalloc.h"
 #include <errno.h>
@@ -50,15 +51,10 @@ static bool is_dir(const char *p)
 const char *lab_asset_dir(void)
 {
     static char buf[4096];
-    const char *bases[] = {getenv("MXRAY_ASSETS"), MXRAY_ASSET_DIR, MXRAY_INSTALLED_ASSET_DIR};
-    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
-        if (!bases[i] || !bases[i][0])
-            continue;
-        snprintf(buf, sizeof buf, "%s/scenarios", bases[i]);
-        if (is_dir(buf))
-            return buf;
-    }
-    return NULL;
+    char *dir = asset_find("scenarios");
+    bool ok = dir && is_dir(dir) && snprintf(buf, sizeof buf, "%s", dir) < (int)sizeof buf;
+    free(dir);
+    return ok ? buf : NULL;
 }
 
 /* read_text - a scenario file, bounded like lab_scn_load. NULL with err. */
