@@ -53,7 +53,7 @@ fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=10
 
 format:
-	clang-format -i src/*.[ch] ui/*.[ch] tests/unit/*.[ch]
+	clang-format -i src/*.[ch] src/lab/*.[ch] ui/*/*.[ch] tests/unit/*.[ch]
 
 clean:
 	rm -rf $(BUILD) build-asan $(FUZZ_BUILD)

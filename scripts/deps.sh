@@ -25,7 +25,7 @@ if [ ! -e "$prc" ]; then
     $SUDO chmod +x "$prc"
     made_prc=1
 fi
-cleanup() { [ "$made_prc" = 1 ] && $SUDO rm -f "$prc"; }
+cleanup() { if [ "$made_prc" = 1 ]; then $SUDO rm -f "$prc"; fi; }
 trap cleanup EXIT
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
