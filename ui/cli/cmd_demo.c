@@ -7,6 +7,7 @@
 #include "cmd_demo.h"
 #include "cmd_lab.h"
 #include "diag.h"
+#include "exit_status.h"
 #include "dns.h"
 #include "https.h"
 #include "lab/lab.h"
@@ -14,6 +15,7 @@
 #include "loop.h"
 #include "tui.h"
 #include "xalloc.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,19 +62,18 @@ static int run(const char *dir, const char *scenario, bool no_color)
     size_t n = lab_scenarios(dir, &info);
     long pick = scenario ? find_choice(info, n, scenario) : -1;
     if (scenario && pick < 0) {
-        fprintf(stderr, "mxray demo: unknown scenario '%.60s' (mxray demo --list shows them)\n",
-                scenario);
         lab_scenarios_free(info, n);
-        return 64;
+        return cmd_lab_check_names(dir, &scenario, 1, "demo");
     }
     struct engine e;
     char err[512] = "";
     struct lab *lab = engine_on_lab(&e, dir, err, sizeof err);
     if (!lab) {
+        int why = errno;
         fprintf(stderr, "mxray demo: %s\n", err);
         engine_fini(&e);
         lab_scenarios_free(info, n);
-        return 69;
+        return why == EMFILE ? EX_SOFTWARE : EX_UNAVAILABLE;
     }
     struct tui_choice *choices = xcalloc(n ? n : 1, sizeof *choices);
     for (size_t i = 0; i < n; i++)
@@ -105,14 +106,14 @@ int cmd_demo(int argc, char **argv)
         if (!strcmp(argv[i], "--no-color"))
             no_color = true;
         else if (argv[i][0] == '-' || scenario)
-            return usage(stderr, 64);
+            return usage(stderr, EX_USAGE);
         else
             scenario = argv[i];
     }
     const char *dir = lab_asset_dir();
     if (!dir) {
         fprintf(stderr, "mxray demo: no scenario directory (set MXRAY_ASSETS)\n");
-        return 69;
+        return EX_UNAVAILABLE;
     }
     return run(dir, scenario, no_color);
 }

@@ -5,15 +5,14 @@
 #include "cmd_lint.h"
 #include "cmd_tui.h"
 #include "problems_doc.h"
+#include "proc.h"
 #include "usage.h"
 #include "version.h"
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
     const char *cmd = argc > 1 ? argv[1] : "";
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage_main(stdout);
@@ -36,4 +35,12 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
     return cmd_tui(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+    int rc = proc_init();
+    if (rc)
+        return rc;
+    return proc_finish(dispatch(argc, argv));
 }
