@@ -24,7 +24,7 @@ void batch_list_init(struct batch_list *l, int shard_k, int shard_n)
 
 void batch_list_free(struct batch_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = l->head; i < l->n; i++) { /* taken items belong to whoever took them */
         free(l->items[i].domain);
         free(l->items[i].input);
     }
