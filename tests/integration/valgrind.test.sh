@@ -131,11 +131,14 @@ if command -v tmux >/dev/null; then
     done
     tmux -S "$SOCK" send-keys -t v Down Down Enter
     sleep 1
-    tmux -S "$SOCK" send-keys -t v q
-    for _ in $(seq 1 300); do
-        tmux -S "$SOCK" capture-pane -p -t v >"$TMP/tui.screen"
-        grep -q 'VG-EXITED' "$TMP/tui.screen" && break
-        sleep 0.1
+    # q leaves a drilled-in view first, then quits: press it until the TUI is gone.
+    for _ in 1 2 3; do
+        tmux -S "$SOCK" send-keys -t v q
+        for _ in $(seq 1 100); do
+            tmux -S "$SOCK" capture-pane -p -t v >"$TMP/tui.screen"
+            grep -q 'VG-EXITED' "$TMP/tui.screen" && break 2
+            sleep 0.1
+        done
     done
     rc=$(sed -n 's/.*VG-EXITED \([0-9]*\).*/\1/p' "$TMP/tui.screen" | head -1)
     judge_log "tui session (walk-through, q)" "$TMP/tui.vg" "${rc:-none}" 0
