@@ -17,9 +17,6 @@
 # Exit: 0 all passed, 1 something failed, 77 skipped (no batch mode or lab clones yet).
 set -uo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-export MXRAY_ASSETS="${MXRAY_ASSETS:-$ROOT/assets}"
 MXRAY="${1:-}"
 CLONES=5
 LIMIT=120   # seconds per mxray run
