@@ -89,8 +89,13 @@ END_TEST
 START_TEST(names_stay_inside)
 {
     char err[256], **names;
-    static const char *const bad[] = {"../CMakeLists.txt", "/etc/passwd", "learn/../learn/tls.txt",
-                                      "./learn/tls.txt", "learn//tls.txt", "learn/", ""};
+    static const char *const bad[] = {"../CMakeLists.txt",
+                                      "/etc/passwd",
+                                      "learn/../learn/tls.txt",
+                                      "./learn/tls.txt",
+                                      "learn//tls.txt",
+                                      "learn/",
+                                      ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(asset_read(bad[i], 1 << 20, NULL, err, sizeof err) == NULL, "%s", bad[i]);
         ck_assert(!asset_exists(bad[i]));
