@@ -246,7 +246,7 @@ int batch_run(struct engine *e, const struct cli_opts *o, struct batch_list *lis
         run.slots[i].run = &run;
     run.color = cmd_use_color(o, 1);
     run.progress = isatty(2);
-    run.out = outbuf_new(e->loop, STDOUT_FILENO, !o->json && !escape_terminal_utf8());
+    run.out = outbuf_new(e->loop, STDOUT_FILENO, o->format != CLI_FMT_JSON && !escape_terminal_utf8());
     if (in_fd >= 0)
         run.reader = batch_reader_new(e->loop, in_fd, in_name, list, stderr);
     loop_signals(e->loop, loop_stop_signals, LOOP_STOP_SIGNALS_N, on_signal, &run);

@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "loop.h"
 #include "report_json.h"
+#include "report_md.h"
 #include "report_text.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -128,8 +129,12 @@ int cmd_normalize_domains(const char *const *in, size_t n, char **out)
 static void print_report(struct run *run, const struct report *r)
 {
     FILE *f = outbuf_file(run->out);
-    if (run->o->json) {
+    if (run->o->format == CLI_FMT_JSON) {
         report_json_write(f, r, run->n == 1);
+    } else if (run->o->format == CLI_FMT_MARKDOWN) {
+        if (run->done > 1)
+            fputs("\n---\n\n", f); /* one document per domain, in the order they end */
+        report_md_write(f, r);
     } else {
         struct text_opts to = {.color = run->color, .width = 80, .verbose = run->o->verbose};
         report_text_write(f, r, &to);
@@ -169,7 +174,7 @@ static int run_all(struct engine *e, const struct cli_opts *o, char **domains)
     struct diag_opts dopt;
     cmd_diag_opts(o, &dopt);
     struct run run = {.n = o->ndomains, .o = o, .color = cmd_use_color(o, 1), .exit_code = -1};
-    run.out = outbuf_new(e->loop, STDOUT_FILENO, !o->json && !escape_terminal_utf8());
+    run.out = outbuf_new(e->loop, STDOUT_FILENO, o->format != CLI_FMT_JSON && !escape_terminal_utf8());
     loop_signals(e->loop, loop_stop_signals, LOOP_STOP_SIGNALS_N, on_signal, &run);
     run.diags = xcalloc(run.n, sizeof *run.diags);
     run.printed = xcalloc(run.n, sizeof *run.printed);

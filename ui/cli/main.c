@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef MXRAY_GIT_REVISION
+#define MXRAY_GIT_REVISION "" /* set by cmake/gitrev.cmake when built from git */
+#endif
+
 static int dispatch(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : "";
@@ -19,7 +23,7 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("mxray %s\n", mxray_version());
+        version_write(stdout, MXRAY_GIT_REVISION);
         return 0;
     }
     if (strcmp(cmd, "--list-problems") == 0) {
@@ -37,6 +41,7 @@ static int dispatch(int argc, char **argv)
     return cmd_tui(argc, argv);
 }
 
+/* proc_init before anything (closed fds, locale, SIGPIPE); proc_finish checks the output. */
 int main(int argc, char **argv)
 {
     int rc = proc_init();
