@@ -131,6 +131,9 @@ if command -v tmux >/dev/null; then
     done
     tmux -S "$SOCK" send-keys -t v Down Down Enter
     sleep 1
+    # Enter may have opened a view (row 3 is the policy host's leaf certificate): back out
+    tmux -S "$SOCK" send-keys -t v Escape
+    sleep 1
     tmux -S "$SOCK" send-keys -t v q
     for _ in $(seq 1 300); do
         tmux -S "$SOCK" capture-pane -p -t v >"$TMP/tui.screen"
