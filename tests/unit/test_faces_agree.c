@@ -22,6 +22,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* seen - the severity of each problem as its DIAG_EV_PROBLEM event announced it. */
+struct seen {
+    int sev[256];
+    size_t n;
+};
+
+static void on_event(void *arg, const struct diag_event *ev)
+{
+    struct seen *s = arg;
+    if (ev->type == DIAG_EV_PROBLEM && ev->problem_index < 256) {
+        s->sev[ev->problem_index] = (int)ev->report->problems.items[ev->problem_index].severity;
+        if (ev->problem_index + 1 > s->n)
+            s->n = ev->problem_index + 1;
+    }
+}
+
 struct run {
     struct engine e;
     struct lab *lab;
@@ -29,6 +45,7 @@ struct run {
     struct lab_scenario_info *info;
     size_t n;
     struct diag **d;
+    struct seen *seen;
 };
 
 static struct run R; /* every scenario once, shared by the tests of this suite */
@@ -47,8 +64,9 @@ static void run_all(void)
     R.n = lab_scenarios(lab_asset_dir(), &R.info);
     ck_assert_uint_ge(R.n, 20);
     R.d = xcalloc(R.n, sizeof *R.d);
+    R.seen = xcalloc(R.n, sizeof *R.seen);
     for (size_t i = 0; i < R.n; i++)
-        R.d[i] = diag_start(&R.e, &R.o, R.info[i].domain, R.info[i].domain, NULL, NULL);
+        R.d[i] = diag_start(&R.e, &R.o, R.info[i].domain, R.info[i].domain, on_event, &R.seen[i]);
     int64_t end = loop_now_ms() + 30000;
     for (;;) {
         size_t done = 0;
@@ -67,6 +85,7 @@ static void stop_all(void)
     for (size_t i = 0; i < R.n; i++)
         diag_free(R.d[i]);
     free(R.d);
+    free(R.seen);
     lab_scenarios_free(R.info, R.n);
     lab_stop(R.lab);
     engine_fini(&R.e);
@@ -422,6 +441,26 @@ START_TEST(exo_migration_lesson_true)
 }
 END_TEST
 
+/* diag_problem takes the final severity: what the event announced is what the report keeps
+ * (the testing-mode mismatch used to be sent as an error and lowered afterwards) */
+START_TEST(events_carry_final_severities)
+{
+    for (size_t i = 0; i < R.n; i++) {
+        const struct report *r = diag_report(R.d[i]);
+        ck_assert_uint_eq(R.seen[i].n, r->problems.n);
+        for (size_t k = 0; k < r->problems.n && k < 256; k++)
+            ck_assert_msg(R.seen[i].sev[k] == (int)r->problems.items[k].severity,
+                          "%s: %s announced as %s, kept as %s", R.info[i].name,
+                          problem_def(r->problems.items[k].id)->code,
+                          severity_name((enum severity)R.seen[i].sev[k]),
+                          severity_name(r->problems.items[k].severity));
+    }
+    const struct report *r = scenario("mx-not-covered-testing");
+    ck_assert(problem_list_has(&r->problems, PROB_MX_POLICY_MISMATCH));
+    ck_assert_int_eq(problem_list_worst(&r->problems), SEV_WARNING);
+}
+END_TEST
+
 /* item 7 (plurals belong to present): "1 day ago", never "1 days ago" */
 START_TEST(plurals)
 {
@@ -459,6 +498,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, null_mx_tlsrpt_fix);
     tcase_add_test(tc, exo_migration_lesson_true);
     tcase_add_test(tc, plurals);
+    tcase_add_test(tc, events_carry_final_severities);
     suite_add_tcase(s, tc);
     return s;
 }
