@@ -134,8 +134,30 @@ wait_for "Detail \(Tab: tree\)"
 keys Tab
 T resize-window -t "$S" -x 30 -y 8
 wait_for "terminal too small"
+tr -s '\n ' '  ' <"$WORK/screen" | grep -q "need 40x10)" || fail "the too-small message is cut at 30x8"
 T resize-window -t "$S" -x 100 -y 30
 wait_for "Walk-through +│|Walk-through +\|"
+
+# 5c. The new-domain prompt (n): a name outside the lab gets the demo's answer, not advice
+# about authoritative servers; a 300-character name scrolls and its error shows; Ctrl-U
+# clears; the keypad's Enter submits.
+keys n
+wait_for "^ Domain:"
+keys -l example.com
+keys Enter
+wait_for "the demo serves only \*\.mxray\.test"
+grep -q "authoritative" "$WORK/screen" && fail "the demo prompt blames authoritative servers"
+keys C-u
+wait_for "^ Domain: *$"
+keys -l "$(printf 'a%.0s' $(seq 1 300)).mxray.test"
+wait_for "^ Domain: .*aaa\.mxray\.test *$"          # the end of the name, where the cursor is
+keys Enter
+wait_for "label longer than 63 characters"
+keys C-u
+wait_for "^ Domain: *$"
+keys -l testing-mode.mxray.test
+keys KPEnter
+wait_for "testing-mode\.mxray\.test: done in .*verdict" 30
 
 # 5b. r re-runs the same domain.
 keys r

@@ -3,6 +3,7 @@
 #include "testlib.h"
 #include "tui_keys.h"
 #include "tui_text.h"
+#include "view_small.h"
 #include <curses.h>
 #include <locale.h>
 #include <string.h>
@@ -159,6 +160,45 @@ START_TEST(help_covers_every_action)
 }
 END_TEST
 
+/* joined - the lines of l joined by spaces (static buffer). */
+static const char *joined(const struct tui_lines *l)
+{
+    static char buf[512];
+    buf[0] = '\0';
+    for (size_t i = 0; i < l->n; i++) {
+        strncat(buf, i ? " " : "", sizeof buf - strlen(buf) - 1);
+        strncat(buf, l->v[i].text, sizeof buf - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+START_TEST(too_small_fits_any_size)
+{
+    utf8_locale();
+    for (int cols = 1; cols < 120; cols++) {
+        for (int lines = 1; lines < 12; lines++) {
+            struct tui_lines l = {0};
+            view_small_build(&l, cols, lines, 40, 10);
+            ck_assert_msg(l.n >= 1 && (int)l.n <= lines, "%dx%d: %zu lines", cols, lines, l.n);
+            for (size_t i = 0; i < l.n; i++)
+                ck_assert_msg(tui_text_width(l.v[i].text) <= cols, "%dx%d: '%s' is cut", cols,
+                              lines, l.v[i].text);
+            if (cols >= 5) /* from five columns on, it says the size it needs */
+                ck_assert_msg(strstr(joined(&l), "40x10"), "%dx%d: '%s'", cols, lines, joined(&l));
+            tui_lines_clear(&l);
+        }
+    }
+    struct tui_lines l = {0};
+    view_small_build(&l, 30, 8, 40, 10); /* the whole sentence, over two lines */
+    ck_assert_str_eq(joined(&l), "terminal too small (30x8, need 40x10)");
+    ck_assert_uint_eq(l.n, 2);
+    tui_lines_clear(&l);
+    view_small_build(&l, 12, 1, 40, 10);
+    ck_assert_str_eq(joined(&l), "need 40x10");
+    tui_lines_clear(&l);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("tui_text");
@@ -169,6 +209,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, symbols);
     tcase_add_test(tc, keys_map);
     tcase_add_test(tc, help_covers_every_action);
+    tcase_add_test(tc, too_small_fits_any_size);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,6 +11,7 @@
 #include "view_cert.h"
 #include "view_detail.h"
 #include "view_matrix.h"
+#include "view_small.h"
 #include "problem.h"
 #include "xalloc.h"
 #include <curses.h>
@@ -136,21 +137,53 @@ static void draw_header(struct tui *t)
         put(0, x, COLS - x, bar, buf);
 }
 
+/* draw_prompt - the domain prompt on row y, scrolled so the cursor shows, and above it the
+ * reason the last name was refused (wrapped, at most PROMPT_ERR_ROWS rows) or how to use it. */
+static void draw_prompt(struct tui *t, int y)
+{
+    enum { PROMPT_ERR_ROWS = 3 };
+    attr_t bar = role_attr[TR_HEADER];
+    struct tui_lines in = {0}, out = {0};
+    if (t->perr[0])
+        tui_lines_add(&in, TR_FAIL, 0, "%s %s", tui_state_symbol(ST_FAIL, t->utf8, 0), t->perr);
+    else
+        tui_lines_addn(&in, TR_DIM, 0, "Enter diagnoses, Esc cancels, Up/Down: earlier names, "
+                                        "Ctrl-U clears, Ctrl-A/E: start/end");
+    tui_lines_wrap(&in, COLS - 2, 2, &out);
+    int rows = out.n < PROMPT_ERR_ROWS ? (int)out.n : PROMPT_ERR_ROWS;
+    if (rows > y - 2) /* keep the header and a row of the body */
+        rows = y - 2 > 0 ? y - 2 : 0;
+    for (int i = 0; i < rows; i++) {
+        const struct tui_line *l = &out.v[i];
+        fill(y - rows + i, 0, COLS, A_NORMAL);
+        putr(y - rows + i, 1 + l->indent, COLS - 2 - l->indent, l->role, l->text);
+    }
+    tui_lines_clear(&in);
+    tui_lines_clear(&out);
+
+    int x = put(y, 0, COLS, bar | A_BOLD, " Domain: ");
+    struct tui_edit_view v;
+    tui_edit_view(&t->edit, COLS - x, &v);
+    const char *more = t->utf8 ? "…" : "<";
+    if (v.more_left)
+        put(y, x, 1, bar | A_BOLD, more);
+    char shown[TUI_PROMPT_MAX];
+    memcpy(shown, t->edit.buf + v.from, v.to - v.from);
+    shown[v.to - v.from] = '\0';
+    put(y, x + v.lead, COLS - x - v.lead, bar, shown);
+    if (v.more_right)
+        put(y, COLS - 1, 1, bar | A_BOLD, t->utf8 ? "…" : ">");
+    int cx = x + v.cursor_col;
+    move(y, cx < COLS ? cx : COLS - 1);
+}
+
 static void draw_footer(struct tui *t)
 {
     int y = LINES - 1;
     attr_t bar = role_attr[TR_HEADER];
     fill(y, 0, COLS, bar);
     if (t->prompt == TP_DOMAIN) {
-        int x = put(y, 0, COLS, bar | A_BOLD, " Domain: ");
-        x += put(y, x, COLS - x, bar, t->pbuf);
-        int cx = x;
-        if (t->perr[0]) {
-            char e[260];
-            snprintf(e, sizeof e, "  %s %s", tui_state_symbol(ST_FAIL, t->utf8, 0), t->perr);
-            put(y, x, COLS - x, bar | A_BOLD, e);
-        }
-        move(y, cx < COLS ? cx : COLS - 1);
+        draw_prompt(t, y);
         return;
     }
     if (t->prompt == TP_EXPORT) {
@@ -614,9 +647,11 @@ void tui_draw(struct tui *t)
     curs_set(0);
     layout(t);
     if (t->lay.too_small) {
-        char buf[80];
-        snprintf(buf, sizeof buf, "terminal too small (%dx%d, need %dx%d)", COLS, LINES, MIN_COLS, MIN_LINES);
-        put(0, 0, COLS, A_BOLD, buf);
+        struct tui_lines l = {0};
+        view_small_build(&l, COLS, LINES, MIN_COLS, MIN_LINES);
+        for (size_t i = 0; i < l.n; i++)
+            put((int)i, 0, COLS, A_BOLD, l.v[i].text);
+        tui_lines_clear(&l);
         refresh();
         return;
     }

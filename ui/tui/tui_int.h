@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "tui.h"
 #include "tui_model.h"
+#include "tui_prompt.h"
 #include "tui_text.h"
 
 enum tui_view { TV_PICKER, TV_MAIN, TV_CERT, TV_MATRIX, TV_LEARN, TV_HELP };
@@ -54,9 +55,8 @@ struct tui {
     enum tui_node learn_node;
 
     enum tui_prompt prompt;
-    char pbuf[256];
-    size_t plen;
-    char perr[200];
+    struct tui_edit_line edit;     /* the domain prompt's text */
+    char perr[400];                /* why the typed name was refused (shown above the prompt) */
     char *history[TUI_HISTORY_MAX];
     size_t nhistory;
     long hist_pos;
