@@ -106,7 +106,20 @@ grep -Eq "not after: .*\(in [0-9]+ days?\)" "$WORK/screen" || fail "no expiry wi
 grep -q "SHA-256" "$WORK/screen" || fail "no fingerprint"
 keys p
 wait_for "BEGIN CERTIFICATE" 5
-keys Escape
+wait_for "^-----END CERTIFICATE-----$" 5
+# Copied from the screen, the PEM must parse: whole lines from the first column, no indent,
+# no wrapped base64.
+sed -n '/^-----BEGIN CERTIFICATE-----$/,/^-----END CERTIFICATE-----$/p' "$WORK/screen" >"$WORK/copied.pem"
+grep -Eq '^[A-Za-z0-9+/=]{64}$' "$WORK/copied.pem" || fail "no whole 64-column base64 line in the PEM view"
+grep -vEq '^(-----(BEGIN|END) CERTIFICATE-----|[A-Za-z0-9+/=]{1,64})$' "$WORK/copied.pem" \
+    && fail "the PEM view injects characters into PEM lines"
+if command -v openssl >/dev/null 2>&1; then
+    openssl x509 -noout -in "$WORK/copied.pem" 2>/dev/null || fail "the PEM copied from the screen does not parse"
+fi
+keys Escape                                       # the PEM closes, back to the certificate
+wait_for "p shows the PEM"
+keys Escape                                       # and the certificate, back to the tree
+wait_gone "Certificate 1/"
 wait_for "Walk-through"
 
 # 3. Help lists the keys; q closes it before it quits anything.

@@ -198,7 +198,7 @@ static void cert_of(struct tui_lines *out, const struct report *r, size_t depth)
     const struct mx_host *h = r->mx.hosts[0];
     const struct mx_addr *a = h->addrs[0];
     struct view_ctx v = {.r = r, .now = time(NULL), .utf8 = true};
-    view_cert_build(out, &v, &a->smtp->tls, &a->smtp->tls.chain[depth], false, h, a);
+    view_cert_build(out, &v, &a->smtp->tls, &a->smtp->tls.chain[depth], h, a);
 }
 
 START_TEST(host_and_address_badges)

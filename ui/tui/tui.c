@@ -339,7 +339,7 @@ static void cert_key(struct tui *t, enum tui_action a)
     case TA_END: t->view_scroll = 1 << 20; break;
     case TA_PEM:
         t->show_pem = !t->show_pem;
-        t->view_scroll = 0; /* the PEM is drawn first */
+        t->view_scroll = 0; /* the PEM screen and the fields scroll apart */
         break;
     case TA_PREV_CERT:
         if (t->cert_index > 0) {
@@ -366,7 +366,12 @@ static void cert_key(struct tui *t, enum tui_action a)
     }
     case TA_ENTER: break;
     case TA_TAB: break;
-    case TA_BACK: pop(t); break;
+    case TA_BACK:
+        if (t->show_pem) /* the PEM covers the certificate: back to it first */
+            t->show_pem = false;
+        else
+            pop(t);
+        break;
     default: break;
     }
 }
@@ -416,6 +421,8 @@ static bool global_key(struct tui *t, enum tui_action a)
             t->focus_detail = false;
         else if (top == TV_MAIN || top == TV_PICKER)
             t->quit = true;
+        else if (top == TV_CERT && t->show_pem)
+            t->show_pem = false;
         else
             pop(t);
         return true;

@@ -355,17 +355,58 @@ static void draw_cert(struct tui *t, int x, int w)
         struct view_ctx v = ctx_of(t);
         snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
                  tls->nchain, row->host->host, row->addr->address);
-        view_cert_build(&lines, &v, tls, c, t->show_pem, row->host, row->addr);
+        view_cert_build(&lines, &v, tls, c, row->host, row->addr);
     }
     int total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
     pane_title(t, L->body_y, x, w, true, title, t->view_scroll, total, L->list_h);
     tui_lines_clear(&lines);
 }
 
+/* draw_pem - the open certificate's PEM over the whole body, from the first column and never
+ * wrapped or indented, so a selection copied from the screen is a PEM that parses. When the
+ * terminal is narrower than the lines, it says so above them instead of breaking them. */
+static bool draw_pem(struct tui *t)
+{
+    struct tui_layout *L = &t->lay;
+    const struct tls_info *tls = NULL;
+    const struct tui_row *row = NULL;
+    const struct cert_info *c = tui_open_cert(t, &tls, &row);
+    if (!c || !c->pem)
+        return false;
+    char title[400];
+    snprintf(title, sizeof title, " PEM of certificate %zu/%zu of %s [%s] (p or Esc: back, w saves)",
+             t->cert_index + 1, tls->nchain, row->host->host, row->addr->address);
+    pane_title(t, L->body_y, 0, COLS, true, title, 0, 0, 0);
+    struct tui_lines pem = {0};
+    int widest = view_cert_pem(&pem, c), y = L->list_y, h = L->list_h;
+    if (widest > COLS) {
+        struct tui_lines note = {0};
+        tui_lines_add(&note, TR_WARN, 0,
+                      "%s PEM lines are %d columns, the terminal %d: the lines below are cut, do "
+                      "not copy them. Widen the terminal, or press w to save the PEM to a file.",
+                      tui_state_symbol(ST_WARN, t->utf8, 0), widest, COLS);
+        int scroll = 0, rows = draw_box(&note, 2, y, 0, COLS, h / 2, &scroll);
+        rows = rows < h / 2 ? rows : h / 2;
+        y += rows;
+        h -= rows;
+        tui_lines_clear(&note);
+    }
+    if (t->view_scroll > (int)pem.n - h)
+        t->view_scroll = (int)pem.n - h;
+    if (t->view_scroll < 0)
+        t->view_scroll = 0;
+    for (int i = 0; i < h && t->view_scroll + i < (int)pem.n; i++)
+        putr(y + i, 0, COLS, TR_NORMAL, pem.v[t->view_scroll + i].text);
+    tui_lines_clear(&pem);
+    return true;
+}
+
 static void draw_main(struct tui *t, enum tui_view top)
 {
     struct tui_layout *L = &t->lay;
     bool cert = top == TV_CERT;
+    if (cert && t->show_pem && draw_pem(t))
+        return;
     if (L->one_pane) {
         L->tree_x = 0;
         L->tree_w = COLS;

@@ -11,11 +11,14 @@
 #include "tui_text.h"
 #include "view_detail.h"
 
-/* view_cert_build - every field of struct cert_info; the PEM when show_pem. h and a, the MX
- * host and address that sent the chain (NULL for other chains), add the DANE lines. */
+/* view_cert_build - every field of struct cert_info. h and a, the MX host and address that
+ * sent the chain (NULL for other chains), add the DANE lines. */
 void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
-                     const struct cert_info *c, bool show_pem, const struct mx_host *h,
-                     const struct mx_addr *a);
+                     const struct cert_info *c, const struct mx_host *h, const struct mx_addr *a);
+/* view_cert_pem - the PEM of c, one line per line, exactly as OpenSSL wrote it: to be drawn
+ * from the first column, never wrapped, so what is copied from the screen is the PEM. Returns
+ * the widest line's columns (64 for base64 bodies). */
+int view_cert_pem(struct tui_lines *out, const struct cert_info *c);
 /* view_cert_dane - what DANE (RFC 7672) made of certificate c of the chain a sent: "matched
  * TLSA U S M" on the certificate a DANE sender authenticated, and each record of h against
  * the chain (rollover: which record matches which certificate). Nothing without TLSA. */
