@@ -125,7 +125,8 @@ wait_for "Walk-through"
 # 3. Help lists the keys; q closes it before it quits anything.
 keys '?'
 wait_for "mxray keys"
-grep -q "export: j JSON" "$WORK/screen" || fail "help misses the export key"
+grep -q "export the report: then j JSON" "$WORK/screen" || fail "help misses the export key"
+grep -q "Walk-through, tree pane - here" "$WORK/screen" || fail "help does not start with this screen's keys"
 keys q
 wait_gone "mxray keys"
 wait_for "Walk-through"
@@ -286,6 +287,13 @@ keys b
 wait_for "Choose a scenario"
 wait_for "What is going on: "
 grep -q "How to fix it: " "$WORK/screen" || fail "picker lesson has no fix"
+# The picker's footer offers only keys that work there (not m, e, L, r), and they do nothing.
+tail -n 1 "$WORK/screen" | grep -q "Enter start" || fail "picker footer does not say Enter starts"
+tail -n 1 "$WORK/screen" | grep -Eq "(^| )(m|e|L|r) " && fail "picker footer offers a key that does nothing there"
+keys m e L r
+sleep 0.3
+screen
+grep -q "Choose a scenario" "$WORK/screen" || fail "a key the picker does not offer left it"
 keys q
 wait_for "MXRAY-EXITED 0"
 

@@ -42,6 +42,24 @@ static void restore_terminal(void)
     g_in_curses = false;
 }
 
+enum tui_screen tui_screen_of(const struct tui *t)
+{
+    return tui_screen_in(t, tui_top(t));
+}
+
+enum tui_screen tui_screen_in(const struct tui *t, enum tui_view v)
+{
+    switch (v) {
+    case TV_PICKER: return TS_PICKER;
+    case TV_MAIN: return t->focus_detail ? TS_DETAIL : TS_TREE;
+    case TV_CERT: return t->show_pem ? TS_PEM : TS_CERT;
+    case TV_MATRIX: return TS_MATRIX;
+    case TV_LEARN: return TS_LEARN;
+    case TV_HELP: return TS_HELP;
+    }
+    return TS_TREE;
+}
+
 const struct report *tui_report(const struct tui *t)
 {
     return t->diag ? diag_report(t->diag) : NULL;
@@ -396,8 +414,16 @@ static void picker_key(struct tui *t, enum tui_action a)
     switch (a) {
     case TA_UP: if (t->pick_sel > 0) t->pick_sel--; break;
     case TA_DOWN: if (t->pick_sel + 1 < n) t->pick_sel++; break;
-    case TA_HOME: case TA_PGUP: t->pick_sel = 0; break;
-    case TA_END: case TA_PGDN: t->pick_sel = n ? n - 1 : 0; break;
+    case TA_HOME: t->pick_sel = 0; break;
+    case TA_END: t->pick_sel = n ? n - 1 : 0; break;
+    case TA_PGUP:
+        t->pick_sel = t->pick_sel > (size_t)t->lay.pick_h ? t->pick_sel - (size_t)t->lay.pick_h : 0;
+        break;
+    case TA_PGDN:
+        t->pick_sel += (size_t)(t->lay.pick_h > 0 ? t->lay.pick_h : 1);
+        if (t->pick_sel >= n)
+            t->pick_sel = n ? n - 1 : 0;
+        break;
     case TA_ENTER: {
         const struct tui_choice *ch = &t->c->choices[t->pick_sel];
         char out[256], err[160];
@@ -417,7 +443,7 @@ static bool global_key(struct tui *t, enum tui_action a)
     enum tui_view top = tui_top(t);
     switch (a) {
     case TA_QUIT:
-        if (top == TV_MAIN && t->lay.one_pane && t->focus_detail)
+        if (top == TV_MAIN && t->focus_detail)
             t->focus_detail = false;
         else if (top == TV_MAIN || top == TV_PICKER)
             t->quit = true;
@@ -528,6 +554,8 @@ static void key(struct tui *t, int rc, wint_t wc)
         a = TA_NONE; /* a character that happens to equal a KEY_* code */
     if (t->lay.too_small && a != TA_QUIT && a != TA_REDRAW)
         return;
+    if (!tui_keys_works(tui_screen_of(t), a, tui_report(t) != NULL))
+        return; /* what the help and the footer do not offer here does nothing */
     if (global_key(t, a))
         return;
     switch (tui_top(t)) {

@@ -194,16 +194,12 @@ static void draw_footer(struct tui *t)
         put(y, 0, COLS, t->color ? role_attr[t->msg_role] | A_REVERSE : bar | A_BOLD, t->msg);
         return;
     }
-    /* most useful first; a hint is drawn only when it fits whole */
-    static const struct { const char *key, *word; bool needs_report; } hints[] = {
-        {"?", "help", false},  {"q", "quit", false},    {"n", "new", false},
-        {"r", "re-run", true}, {"e", "export", true},   {"m", "matrix", true},
-        {"L", "learn", true},  {"Tab", "pane", true},   {"Enter", "open", true},
-    };
+    /* this screen's keys, most useful first; a hint is drawn only when it fits whole */
+    struct tui_hint hints[24];
+    size_t n = tui_keys_hints(tui_screen_of(t), tui_report(t) != NULL, t->c->nchoices > 0, hints,
+                              sizeof hints / sizeof hints[0]);
     int x = 1;
-    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-        if (hints[i].needs_report && !tui_report(t))
-            continue;
+    for (size_t i = 0; i < n; i++) {
         int w = tui_text_width(hints[i].key) + 1 + tui_text_width(hints[i].word);
         if (x + w > COLS)
             break;
@@ -707,8 +703,10 @@ void tui_draw(struct tui *t)
         draw_matrix(t);
     } else if (top == TV_HELP) {
         struct tui_lines l = {0};
-        tui_keys_help(&l);
-        draw_text_view(t, " Help", &l, 2);
+        /* the keys of the screen under the help first; continuations align with the text */
+        enum tui_screen from = t->depth >= 2 ? tui_screen_in(t, t->stack[t->depth - 2]) : TS_COUNT;
+        tui_keys_help(&l, from);
+        draw_text_view(t, " Help", &l, 23);
         tui_lines_clear(&l);
     } else if (top == TV_LEARN) {
         draw_learn(t);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "tui.h"
+#include "tui_keys.h"
 #include "tui_model.h"
 #include "tui_prompt.h"
 #include "tui_text.h"
@@ -74,6 +75,10 @@ static inline enum tui_view tui_top(const struct tui *t)
     return t->depth > 0 ? t->stack[t->depth - 1] : TV_MAIN;
 }
 
+/* tui_screen_of - the screen the user looks at (which keys work, which hints show). */
+enum tui_screen tui_screen_of(const struct tui *t);
+/* tui_screen_in - the screen view v shows (with the state's pane focus and PEM flag). */
+enum tui_screen tui_screen_in(const struct tui *t, enum tui_view v);
 /* tui_refresh_model - rebuild the tree from the report and put the cursor back on sel_key. */
 void tui_refresh_model(struct tui *t);
 /* tui_now_ms - time since the diagnosis started (its final duration once done). */

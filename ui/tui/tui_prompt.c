@@ -13,68 +13,86 @@
 
 #define CTRL(c) ((c)&0x1f)
 
+/* The keys, as a shell's readline (emacs mode) has them; a character not listed is typed. */
+static const struct {
+    bool is_key; /* a KEY_* code, not a character */
+    int code;
+    const char *name;
+    enum tui_edit edit;
+} edit_keys[] = {
+    {false, '\n', "Enter", TE_SUBMIT},
+    {false, '\r', "Enter", TE_SUBMIT},
+    {true, KEY_ENTER, "Enter", TE_SUBMIT}, /* the keypad's */
+    {false, 27, "Esc", TE_CANCEL},
+    {false, CTRL('g'), "Ctrl-G", TE_CANCEL},
+    {true, KEY_UP, "Up", TE_HIST_PREV},
+    {false, CTRL('p'), "Ctrl-P", TE_HIST_PREV},
+    {true, KEY_DOWN, "Down", TE_HIST_NEXT},
+    {false, CTRL('n'), "Ctrl-N", TE_HIST_NEXT},
+    {true, KEY_LEFT, "Left", TE_LEFT},
+    {false, CTRL('b'), "Ctrl-B", TE_LEFT},
+    {true, KEY_RIGHT, "Right", TE_RIGHT},
+    {false, CTRL('f'), "Ctrl-F", TE_RIGHT},
+    {true, KEY_HOME, "Home", TE_HOME},
+    {false, CTRL('a'), "Ctrl-A", TE_HOME},
+    {true, KEY_END, "End", TE_END},
+    {false, CTRL('e'), "Ctrl-E", TE_END},
+    {true, KEY_BACKSPACE, "Backspace", TE_BACKSPACE},
+    {false, 127, "Backspace", TE_BACKSPACE},
+    {false, CTRL('h'), "Ctrl-H", TE_BACKSPACE},
+    {true, KEY_DC, "Delete", TE_DELETE},
+    {false, CTRL('d'), "Ctrl-D", TE_DELETE},
+    {false, CTRL('u'), "Ctrl-U", TE_KILL_START},
+    {false, CTRL('k'), "Ctrl-K", TE_KILL_END},
+    {false, CTRL('w'), "Ctrl-W", TE_KILL_WORD},
+};
+
+static const struct tui_edit_help edit_helps[] = {
+    {TE_SUBMIT, "diagnose the name typed (inside mxray demo: a scenario's name will do)"},
+    {TE_CANCEL, "cancel"},
+    {TE_HIST_PREV, "the previous name diagnosed (history)"},
+    {TE_HIST_NEXT, "the next name diagnosed"},
+    {TE_LEFT, "cursor left"},
+    {TE_RIGHT, "cursor right"},
+    {TE_HOME, "cursor to the start"},
+    {TE_END, "cursor to the end"},
+    {TE_BACKSPACE, "delete the character before the cursor"},
+    {TE_DELETE, "delete the character under the cursor"},
+    {TE_KILL_START, "delete from the start to the cursor (clears the line)"},
+    {TE_KILL_END, "delete from the cursor to the end"},
+    {TE_KILL_WORD, "delete the label (or word) before the cursor"},
+};
+
 enum tui_edit tui_edit_of(bool is_key, wint_t wc)
 {
-    if (is_key) {
-        switch (wc) {
-        case KEY_ENTER:
-            return TE_SUBMIT;
-        case KEY_BACKSPACE:
-            return TE_BACKSPACE;
-        case KEY_DC:
-            return TE_DELETE;
-        case KEY_LEFT:
-            return TE_LEFT;
-        case KEY_RIGHT:
-            return TE_RIGHT;
-        case KEY_HOME:
-            return TE_HOME;
-        case KEY_END:
-            return TE_END;
-        case KEY_UP:
-            return TE_HIST_PREV;
-        case KEY_DOWN:
-            return TE_HIST_NEXT;
-        default:
-            return TE_NONE;
-        }
-    }
-    switch (wc) {
-    case '\n':
-    case '\r':
-        return TE_SUBMIT;
-    case 27:
-    case CTRL('g'):
-        return TE_CANCEL;
-    case 127:
-    case CTRL('h'):
-        return TE_BACKSPACE;
-    case CTRL('d'):
-        return TE_DELETE;
-    case CTRL('b'):
-        return TE_LEFT;
-    case CTRL('f'):
-        return TE_RIGHT;
-    case CTRL('a'):
-        return TE_HOME;
-    case CTRL('e'):
-        return TE_END;
-    case CTRL('u'):
-        return TE_KILL_START;
-    case CTRL('k'):
-        return TE_KILL_END;
-    case CTRL('w'):
-        return TE_KILL_WORD;
-    case CTRL('p'):
-        return TE_HIST_PREV;
-    case CTRL('n'):
-        return TE_HIST_NEXT;
-    default:
-        break;
-    }
-    if (wc >= 0x20 && wc != 0x7f && !(wc >= 0x80 && wc < 0xa0))
+    for (size_t i = 0; i < sizeof edit_keys / sizeof edit_keys[0]; i++)
+        if (edit_keys[i].is_key == is_key && (wint_t)edit_keys[i].code == wc)
+            return edit_keys[i].edit;
+    if (!is_key && wc >= 0x20 && wc != 0x7f && !(wc >= 0x80 && wc < 0xa0))
         return TE_INSERT;
     return TE_NONE;
+}
+
+const struct tui_edit_help *tui_edit_helps(size_t *n)
+{
+    *n = sizeof edit_helps / sizeof edit_helps[0];
+    return edit_helps;
+}
+
+const char *tui_edit_names(enum tui_edit e)
+{
+    static char buf[96];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof edit_keys / sizeof edit_keys[0]; i++) {
+        if (edit_keys[i].edit != e || (len && strstr(buf, edit_keys[i].name)))
+            continue; /* Enter and Backspace have several codes: name them once */
+        int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "", edit_keys[i].name);
+        if (w < 0 || (size_t)w >= sizeof buf - len)
+            break;
+        len += (size_t)w;
+    }
+    return buf;
 }
 
 static bool is_cont(char c)

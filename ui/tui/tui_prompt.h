@@ -42,6 +42,16 @@ enum tui_edit {
 
 /* tui_edit_of - the edit for a key; is_key is true when wget_wch returned KEY_CODE_YES. */
 enum tui_edit tui_edit_of(bool is_key, wint_t wc);
+
+/* The prompt's keys as the help and the man page list them (one table with tui_edit_of). */
+#define TUI_EDIT_SECTION "Domain prompt (n)"
+struct tui_edit_help {
+    enum tui_edit edit;
+    const char *help;
+};
+const struct tui_edit_help *tui_edit_helps(size_t *n);
+/* tui_edit_names - "Home Ctrl-A" style list of the keys of an edit (static buffer). */
+const char *tui_edit_names(enum tui_edit e);
 /* tui_edit_apply - apply e (wc is the character of TE_INSERT); returns true when the text
  * changed. Undecodable or control characters are never inserted. */
 bool tui_edit_apply(struct tui_edit_line *l, enum tui_edit e, wint_t wc);
