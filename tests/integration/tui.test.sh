@@ -135,6 +135,15 @@ wait_for "Walk-through"
 keys m
 wait_for "handshake"
 grep -q "STARTTLS" "$WORK/screen" || fail "matrix misses a column"
+# At 80 columns the names shorten, and a timing that does not fit is left out, never cut
+# ("11m" for 11ms reads as minutes).
+T resize-window -t "$S" -x 80 -y 24
+wait_for "STLS"
+grep -q "banner" "$WORK/screen" || fail "80-column matrix cuts the banner column's name"
+grep -Eq "[0-9]m( |$)" "$WORK/screen" && fail "80-column matrix cuts a timing"
+grep -Eq "^ ?127\.0\.0\.1:[0-9]{5} " "$WORK/screen" || fail "80-column matrix cuts the address"
+T resize-window -t "$S" -x 100 -y 30
+wait_for "STARTTLS"
 keys m
 wait_gone "MX host / address"
 

@@ -451,7 +451,12 @@ static void draw_cell(struct tui *t, int y, int x, int w, const struct view_matr
         snprintf(buf, sizeof buf, "%s n/a", t->utf8 ? sym : "");
     else
         snprintf(buf, sizeof buf, "%s %s", sym, tui_fmt_ms(c->ms, ms, sizeof ms));
-    put(y, x, w - 1, role_attr[tui_state_role(c->state)], c->state == ST_NA && !t->utf8 ? buf + 1 : buf);
+    const char *text = c->state == ST_NA && !t->utf8 ? buf + 1 : buf;
+    if (tui_text_width(text) > w - 1 && c->state != ST_NA) { /* never a cut number: "11m" */
+        snprintf(buf, sizeof buf, "%s%s", sym, ms);
+        text = tui_text_width(buf) <= w - 1 ? buf : sym;
+    }
+    put(y, x, w - 1, role_attr[tui_state_role(c->state)], text);
 }
 
 /* matrix_line - line i of the matrix body: a host title, an address row or a note. */
@@ -475,8 +480,8 @@ static bool matrix_columns(int cx[VM_NCOLS + 1])
         sum += w[c];
     }
     bool full = COLS - sum >= ADDR_MIN;
-    if (!full) {
-        int cellw = (COLS - ADDR_MIN) / VM_NCOLS;
+    if (!full) { /* 17: "  127.0.0.1:25025" whole, and at 80 columns cells of "✓ 12ms" */
+        int cellw = (COLS - 17) / VM_NCOLS;
         cellw = cellw > 10 ? 10 : cellw < 4 ? 4 : cellw;
         for (int c = 0; c < VM_NCOLS; c++)
             w[c] = cellw;
@@ -501,7 +506,7 @@ static void draw_matrix(struct tui *t)
     bool full = matrix_columns(cx);
     int addrw = cx[0];
     int y = L->list_y, h = L->list_h - 1;
-    put(y, 0, addrw, role_attr[TR_BOLD], " MX host / address");
+    put(y, 0, addrw - 1, role_attr[TR_BOLD], full ? " MX host / address" : "MX host, address");
     for (int c = 0; c < VM_NCOLS; c++)
         put(y, cx[c], cx[c + 1] - cx[c] - 1, role_attr[TR_BOLD],
             full ? view_matrix_col_name((enum view_matrix_col)c)
@@ -512,7 +517,8 @@ static void draw_matrix(struct tui *t)
     struct matrix_line *lines = xcalloc(cap, sizeof *lines);
     for (size_t i = 0; i < m.n; i++) {
         if (i == 0 || m.rows[i].host != m.rows[i - 1].host)
-            lines[n++] = (struct matrix_line){.text = m.rows[i].host->host, .role = TR_BOLD, .indent = 1};
+            lines[n++] = (struct matrix_line){.text = m.rows[i].host->host, .role = TR_BOLD,
+                                              .indent = full ? 1 : 0};
         lines[n++] = (struct matrix_line){.row = &m.rows[i]};
     }
     lines[n++] = (struct matrix_line){.text = ""};
@@ -541,7 +547,8 @@ static void draw_matrix(struct tui *t)
         else
             snprintf(label, sizeof label, "%s%s", a ? a->address : "(no address)",
                      ml->row->cert_differs ? (t->utf8 ? " ≠" : " <>") : "");
-        put(y + i, 3, addrw - 4, ml->row->cert_differs ? role_attr[TR_MARK] : A_NORMAL, label);
+        put(y + i, full ? 3 : 1, addrw - (full ? 4 : 2),
+            ml->row->cert_differs ? role_attr[TR_MARK] : A_NORMAL, label);
         for (int c = 0; c < VM_NCOLS; c++)
             draw_cell(t, y + i, cx[c], cx[c + 1] - cx[c], &ml->row->cell[c]);
     }
