@@ -296,6 +296,30 @@ keys b
 wait_for "Choose a scenario"
 wait_for "What is going on: "
 grep -q "How to fix it: " "$WORK/screen" || fail "picker lesson has no fix"
+# Its rows show each summary whole or cut with an ellipsis (never a cut word read as whole),
+# and the title says how many scenarios there are.
+grep -Eq "Choose a scenario .* [0-9]+-[0-9]+/[0-9]+ *$" "$WORK/screen" || fail "picker title has no position"
+"$BIN" demo --list >"$WORK/list" 2>/dev/null
+python3 - "$WORK/screen" "$WORK/list" <<'PY' || fail "a picker summary is cut without an ellipsis"
+import sys
+full = {}
+for line in open(sys.argv[2], encoding="utf-8").read().splitlines()[1:]:
+    if not line.strip():
+        break  # the table ends; a note follows
+    parts = line.split(None, 2)
+    if len(parts) == 3:
+        full[parts[0]] = parts[2]
+seen = 0
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    parts = line.strip().split(None, 1)
+    if len(parts) == 2 and parts[0] in full:
+        shown, whole = parts[1].rstrip(), full[parts[0]]
+        seen += 1
+        if shown != whole and not (shown.endswith("…") and whole.startswith(shown[:-1])):
+            print("cut:", parts[0], repr(shown))
+            sys.exit(1)
+sys.exit(0 if seen >= 5 else 1)
+PY
 # The picker's footer offers only keys that work there (not m, e, L, r), and they do nothing.
 tail -n 1 "$WORK/screen" | grep -q "Enter start" || fail "picker footer does not say Enter starts"
 tail -n 1 "$WORK/screen" | grep -Eq "(^| )(m|e|L|r) " && fail "picker footer offers a key that does nothing there"

@@ -70,6 +70,16 @@ static int put(int y, int x, int w, attr_t attr, const char *s)
     return used;
 }
 
+/* put_cut - put, but a text too long for w columns ends in an ellipsis, so a cut word
+ * ("senders mus") is never read as the whole. */
+static int put_cut(int y, int x, int w, attr_t attr, const char *s, bool utf8)
+{
+    if (w <= 1 || tui_text_width(s) <= w)
+        return put(y, x, w, attr, s);
+    int used = put(y, x, w - 1, attr, s);
+    return used + put(y, x + used, 1, attr, utf8 ? "…" : "~");
+}
+
 static int putr(int y, int x, int w, enum tui_role role, const char *s)
 {
     return put(y, x, w, role_attr[role], s);
@@ -284,12 +294,7 @@ static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x
     char badge[96];
     int lw = tui_text_width(row->label);
     int bw = badge_fit(t, &row->badge, lw, room, badge, sizeof badge), lroom = room - bw;
-    if (lw > lroom && bw) { /* the badge cut the label short: say so */
-        cx += put(y, cx, lroom - 1, base, row->label);
-        cx += put(y, cx, 1, base, t->utf8 ? "…" : "~");
-    } else {
-        cx += put(y, cx, lroom, base, row->label);
-    }
+    cx += put_cut(y, cx, lroom, base, row->label, t->utf8); /* cut by the badge or the pane */
     if (row->mark)
         cx += 1 + put(y, cx + 1, 2, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
     if (bw)
@@ -627,6 +632,8 @@ static int draw_picker_lesson(struct tui *t, int list_rows)
     struct tui_layout *L = &t->lay;
     const struct tui_choice *ch = &t->c->choices[t->pick_sel];
     struct tui_lines l = {0};
+    if (ch->summary && *ch->summary) /* whole here: the list may have cut it */
+        tui_lines_addn(&l, TR_BOLD, 0, ch->summary);
     choice_lesson(ch, &l);
     int y = L->list_y + list_rows, h = L->list_y + L->list_h - y - 1, scroll = 0;
     if (l.n && h >= 3) {
@@ -642,7 +649,6 @@ static int draw_picker_lesson(struct tui *t, int list_rows)
 static void draw_picker(struct tui *t)
 {
     struct tui_layout *L = &t->lay;
-    pane_title(t, L->body_y, 0, COLS, true, " Choose a scenario (Enter starts it, q quits)", 0, 0, 0);
     /* The list takes what it needs up to half the screen; the lesson gets the rest. */
     int h = L->list_h;
     if (h >= 16 && (size_t)h / 2 < t->c->nchoices)
@@ -654,6 +660,9 @@ static void draw_picker(struct tui *t)
         L->pick_top = t->pick_sel;
     if (h > 0 && t->pick_sel >= L->pick_top + (size_t)h)
         L->pick_top = t->pick_sel - (size_t)h + 1;
+    /* with the position, so it shows that more scenarios follow than fit */
+    pane_title(t, L->body_y, 0, COLS, true, " Choose a scenario (Enter starts it, q quits)",
+               (int)L->pick_top, (int)t->c->nchoices, h);
     int namew = 0;
     for (size_t i = 0; i < t->c->nchoices; i++) {
         int w = tui_text_width(t->c->choices[i].name);
@@ -668,7 +677,8 @@ static void draw_picker(struct tui *t)
         attr_t a = k == t->pick_sel ? role_attr[TR_SELECTED] : A_NORMAL;
         fill(L->list_y + i, 0, COLS, a);
         put(L->list_y + i, 2, namew, a | A_BOLD, ch->name);
-        put(L->list_y + i, namew + 4, COLS - namew - 4, a, ch->summary ? ch->summary : "");
+        put_cut(L->list_y + i, namew + 4, COLS - namew - 5, a, ch->summary ? ch->summary : "",
+                t->utf8);
     }
     if (h < L->list_h)
         draw_picker_lesson(t, h);
