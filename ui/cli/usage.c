@@ -11,7 +11,7 @@ static const char common_opts[] =
     "                           reach HOST:PORT at ADDR:PORT; names and certificates are\n"
     "                           still checked against HOST (repeatable, as in curl)\n"
     "  --ehlo NAME              name to send in EHLO (default mxray.invalid)\n"
-    "  --no-color               no colours (also: NO_COLOR set, or output not a terminal)\n";
+    "  --no-color, --no-colour  no colours (also: NO_COLOR set, or output not a terminal)\n";
 
 void usage_main(FILE *f)
 {
