@@ -60,7 +60,7 @@ static void tls_problems(struct diag *d, const struct tls_info *t, const char *h
                      t->hostname_note ? t->hostname_note : host);
     if (!t->expired && leaf) {
         long days = cert_days_left(leaf, time(NULL));
-        if (days < MX_EXPIRING_DAYS)
+        if (days < d->r->warn_days)
             diag_problem(d, PROB_TLS_CERT_EXPIRING, STEP_TLS, subj,
                          "certificate expires %s (in %ld day%s)",
                          leaf->not_after_str ? leaf->not_after_str : "soon", days,

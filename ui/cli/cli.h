@@ -3,7 +3,9 @@
  * The option set is binding (issue #2): --resolver ADDR[:PORT] (repeatable), --ca-file PATH,
  * --timeout SECONDS, -4, -6, --json, --no-color, --connect-to HOST:PORT:ADDR:PORT
  * (repeatable). Added: --verbose, --ehlo NAME; batch mode (issue #6): --batch FILE ("-" is
- * stdin), --concurrency N, --shard K/N. Pointers in the result borrow from argv. */
+ * stdin), --concurrency N, --shard K/N; history and monitoring (issue #13): --state DIR,
+ * --no-state, --format text|json|nagios, --warn-days N, --crit-days N, --require-sts.
+ * Pointers in the result borrow from argv. */
 #ifndef MXRAY_CLI_H
 #define MXRAY_CLI_H
 #include <stdbool.h>
@@ -14,6 +16,9 @@
 #define CLI_CONCURRENCY_DEFAULT 32  /* domains in flight: gentle on a home router's resolver */
 #define CLI_CONCURRENCY_MAX 1000    /* each domain holds a few sockets at once */
 #define CLI_SHARD_MAX 1000000
+
+/* --format: text (default), json (= --json) or nagios (one monitoring-plugin line). */
+enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_NAGIOS };
 
 struct cli_opts {
     const char *resolvers[MX_RESOLVERS_MAX];
@@ -33,6 +38,11 @@ struct cli_opts {
     int concurrency;        /* domains in flight (default CLI_CONCURRENCY_DEFAULT) */
     bool concurrency_set;   /* --concurrency was given */
     int shard_k, shard_n;   /* --shard K/N, 1 <= K <= N; 1/1 when not given */
+    enum cli_format format;
+    const char *state_dir;  /* --state DIR, or NULL for the default */
+    bool no_state;          /* --no-state */
+    int warn_days, crit_days; /* --warn-days (21), --crit-days (7) */
+    bool require_sts;       /* --require-sts: no MTA-STS is CRITICAL (nagios) */
     bool help;
 };
 
@@ -47,5 +57,8 @@ bool cli_valid_resolver(const char *s);
 bool cli_valid_connect_to(const char *s);
 /* cli_parse_shard - "K/N" with 1 <= K <= N <= CLI_SHARD_MAX; 0 or -1. */
 int cli_parse_shard(const char *s, int *k, int *n);
+/* cli_wants_nagios - argv asks for --format nagios (so even a usage error answers as a
+ * monitoring plugin: UNKNOWN, exit 3). */
+bool cli_wants_nagios(int argc, char **argv, int first);
 
 #endif

@@ -7,6 +7,7 @@
  * once, where it happened (no cascades). */
 #include "report_text.h"
 #include "escape.h"
+#include "history.h"
 #include "mx_limits.h"
 #include "xalloc.h"
 #include <stdarg.h>
@@ -22,6 +23,7 @@ struct tw {
     bool color;
     bool verbose;
     int width;
+    int warn_days; /* certificate expiry marks: the check's threshold */
     time_t now;
 };
 
@@ -404,7 +406,7 @@ static void cert_expiry(struct tw *t, const struct cert_info *c, int indent)
         tw_line(t, MK_FAIL, indent, "not valid before %s", orstr(c->not_before_str, "?"));
     else if (days < 0)
         tw_line(t, MK_FAIL, indent, "expired %s (%ld days ago)", when, -days);
-    else if (days < MX_EXPIRING_DAYS)
+    else if (days < t->warn_days)
         tw_line(t, MK_WARN, indent, "expires %s (in %ld days)", when, days);
     else
         tw_line(t, MK_OK, indent, "expires %s (in %ld days)", when, days);
@@ -712,6 +714,33 @@ static void section_tlsrpt(struct tw *t, const struct report *r)
     dns_evidence(t, s->answer, 1);
 }
 
+/* ---- since the previous check ---- */
+
+static void section_history(struct tw *t, const struct report *r)
+{
+    const struct history_section *h = &r->history;
+    if (!h->kept)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < r->problems.n; i++)
+        n += history_is_change(r->problems.items[i].id);
+    char when[32] = "";
+    struct tm tm;
+    if (h->compared && gmtime_r(&h->previous, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (h->compared && n)
+        tw_line(t, MK_INFO, 0, "Since the previous check (%s): %zu change%s (see problems)",
+                when, n, n == 1 ? "" : "s");
+    else if (h->compared)
+        tw_line(t, MK_OK, 0, "Since the previous check (%s): nothing changed", when);
+    else if (!h->error && !h->note)
+        tw_line(t, MK_INFO, 0, "History: first check of this domain recorded");
+    if (h->note)
+        tw_line(t, MK_WARN, 0, "History: %s", h->note);
+    if (h->error)
+        tw_line(t, MK_WARN, 0, "History: state not kept: %s", h->error);
+}
+
 /* ---- problems and verdict ---- */
 
 /* fill_fix - the table's fix with DOMAIN and HOST filled in (HOST is the subject's host
@@ -799,6 +828,7 @@ void report_text_write(FILE *f, const struct report *r, const struct text_opts *
         .verbose = o && o->verbose,
         .width = o && o->width > 0 ? o->width : 80,
         .now = time(NULL),
+        .warn_days = r->warn_days > 0 ? r->warn_days : MX_EXPIRING_DAYS,
     };
     if (t.width < 40)
         t.width = 40;
@@ -815,6 +845,7 @@ void report_text_write(FILE *f, const struct report *r, const struct text_opts *
         tw_line(&t, MK_INFO, 0, "DNSSEC: no answer carried the AD bit: the zones are unsigned "
                                 "or the resolver in use does not validate DNSSEC, so DANE "
                                 "cannot be confirmed from here");
+    section_history(&t, r);
     section_problems(&t, r);
     verdict_line(&t, r);
 }
