@@ -205,8 +205,11 @@ static void timeline_extend(const struct report *r, const struct domain_state *o
     if (last && !now.nchanges && same(last->verdict, now.verdict) &&
         same(last->sts_id, now.sts_id) && same(last->mode, now.mode) &&
         last->max_age == now.max_age && same(last->policy_sha256, now.policy_sha256) &&
-        same(last->mx, now.mx) && now.last_seen >= last->last_seen) {
-        last->last_seen = now.last_seen; /* nothing new: the current stretch goes on */
+        same(last->mx, now.mx)) {
+        /* nothing new: the current stretch goes on (two checks at once may end in either
+         * order, so the later start wins) */
+        if (now.last_seen > last->last_seen)
+            last->last_seen = now.last_seen;
         last->checks++;
         free(now.verdict), free(now.sts_id), free(now.mode), free(now.policy_sha256);
         free(now.mx), free(now.changes);
