@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#define STR_MAX 4096          /* any string field but the policy body */
+#define STR_MAX 16384         /* any string field but the policy body (32 MX names fit) */
 #define BODY_MAX (256 * 1024) /* the escaped policy body (64 KiB raw, escaped up to 4x) */
 #define HOSTS_MAX 64
 #define ADDRS_MAX 64
