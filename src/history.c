@@ -361,21 +361,26 @@ static void compare_mx(struct report *r, const struct domain_state *old)
     for (size_t i = 0; i < r->mx.nhosts; i++) {
         const struct mx_host *h = r->mx.hosts[i];
         const struct state_host *o = old_host(old, h->host);
+        struct problem *p = NULL;
         if (!o)
-            problem_add(&r->problems, PROB_MX_CHANGED, STEP_MX, h->host, 0,
+            p = problem_add(&r->problems, PROB_MX_CHANGED, STEP_MX, h->host, 0,
                         "MX host added (preference %d); %s", h->preference,
                         coverage(r, h->host, cov, sizeof cov));
         else if (o->preference != h->preference)
-            problem_add(&r->problems, PROB_MX_CHANGED, STEP_MX, h->host, 0,
-                        "MX preference %d -> %d; %s", o->preference, h->preference,
-                        coverage(r, h->host, cov, sizeof cov));
+            p = problem_add(&r->problems, PROB_MX_CHANGED, STEP_MX, h->host, 0,
+                            "MX preference %d -> %d; %s", o->preference, h->preference,
+                            coverage(r, h->host, cov, sizeof cov));
+        if (p)
+            problem_set_where(p, STEP_MX, h->host, NULL);
     }
     for (size_t i = 0; i < old->nhosts; i++) {
         const struct state_host *o = &old->hosts[i];
         bool still = false;
         for (size_t j = 0; j < r->mx.nhosts && !still; j++)
             still = strcmp(r->mx.hosts[j]->host, o->host) == 0;
-        if (!still)
+        if (still)
+            continue;
+        struct problem *p =
             problem_add(&r->problems, PROB_MX_CHANGED, STEP_MX, o->host, 0,
                         "MX host removed (was preference %d); %s", o->preference,
                         report_policy_mode(r) == STS_MODE_UNKNOWN
@@ -383,20 +388,24 @@ static void compare_mx(struct report *r, const struct domain_state *old)
                         : sts_policy_match_mx(&r->policy.parsed, o->host, NULL) >= 0
                             ? "the policy still lists it"
                             : "the policy does not list it either");
+        problem_set_where(p, STEP_MX, o->host, NULL);
     }
 }
 
 static void cert_changed(struct report *r, enum step_kind step, const char *subj,
-                         const struct state_addr *o, const struct cert_info *leaf)
+                         const char *host, const char *address, const struct state_addr *o,
+                         const struct cert_info *leaf)
 {
     char f1[32], f2[32], t1[32], t2[32];
     short_fpr(o->cert_sha256, f1, sizeof f1);
     short_fpr(leaf->sha256, f2, sizeof f2);
     bool new_key = !same(o->spki_sha256, leaf->spki_sha256);
-    problem_add(&r->problems, PROB_TLS_CERT_CHANGED, step, subj, 0,
-                "leaf certificate replaced (SHA-256 %s -> %s), %s; expiry %s -> %s", f1, f2,
-                new_key ? "with a new key" : "same key", rfc3339(o->not_after, t1, sizeof t1),
-                rfc3339(leaf->not_after, t2, sizeof t2));
+    struct problem *p =
+        problem_add(&r->problems, PROB_TLS_CERT_CHANGED, step, subj, 0,
+                    "leaf certificate replaced (SHA-256 %s -> %s), %s; expiry %s -> %s", f1, f2,
+                    new_key ? "with a new key" : "same key",
+                    rfc3339(o->not_after, t1, sizeof t1), rfc3339(leaf->not_after, t2, sizeof t2));
+    problem_set_where(p, step, host, address);
 }
 
 static void compare_certs(struct report *r, const struct domain_state *old)
@@ -406,7 +415,7 @@ static void compare_certs(struct report *r, const struct domain_state *old)
     if (pl && pl->sha256 && old->policy_known && old->policy_cert.cert_sha256 &&
         same(old->policy_host, r->policy.host) &&
         strcmp(old->policy_cert.cert_sha256, pl->sha256) != 0)
-        cert_changed(r, STEP_POLICY, r->policy.host, &old->policy_cert, pl);
+        cert_changed(r, STEP_POLICY, r->policy.host, NULL, NULL, &old->policy_cert, pl);
     for (size_t i = 0; i < r->mx.nhosts; i++) {
         const struct mx_host *mh = r->mx.hosts[i];
         const struct state_host *oh = old_host(old, mh->host);
@@ -419,8 +428,10 @@ static void compare_certs(struct report *r, const struct domain_state *old)
                 continue;
             char subj[600];
             snprintf(subj, sizeof subj, "%s [%s]", mh->host, a->address);
-            cert_changed(r, STEP_TLS, subj, oa, leaf);
-            if (oa->dane_match == 1 && a->dane.judged && a->dane.match == 0)
+            cert_changed(r, STEP_TLS, subj, mh->host, a->address, oa, leaf);
+            if (!(oa->dane_match == 1 && a->dane.judged && a->dane.match == 0))
+                continue;
+            struct problem *p =
                 problem_add(&r->problems, PROB_DANE_ROLLOVER_MISSING, STEP_TLS, subj, 0,
                             "the new key (SPKI SHA-256 %.16s...) matches none of the %zu TLSA "
                             "record(s) at %s; the previous key matched: publish "
@@ -428,6 +439,7 @@ static void compare_certs(struct report *r, const struct domain_state *old)
                             leaf->spki_sha256 ? leaf->spki_sha256 : "?", mh->dane.ntlsa,
                             mh->dane.name ? mh->dane.name : mh->host,
                             leaf->spki_sha256 ? leaf->spki_sha256 : "<SHA-256 of the key>");
+            problem_set_where(p, STEP_DANE, mh->host, a->address);
         }
     }
 }

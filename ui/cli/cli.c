@@ -151,8 +151,21 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
     if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
         o->family = a[1] - '0';
     } else if (strcmp(a, "--json") == 0) {
-        o->json = true;
         o->format = CLI_FMT_JSON;
+    } else if (is_opt(a, "--format")) {
+        VALUE("--format");
+        if (strcmp(v, "text") == 0)
+            o->format = CLI_FMT_TEXT;
+        else if (strcmp(v, "json") == 0)
+            o->format = CLI_FMT_JSON;
+        else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0)
+            o->format = CLI_FMT_MARKDOWN;
+        else if (strcmp(v, "nagios") == 0)
+            o->format = CLI_FMT_NAGIOS;
+        else {
+            snprintf(err, errlen, "--format %.40s: expected text, json, markdown or nagios", v);
+            return -1;
+        }
     } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
         o->no_color = true;
     } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -210,21 +223,6 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
         }
         o->concurrency = (int)n;
         o->concurrency_set = true;
-    } else if (is_opt(a, "--format")) {
-        VALUE("--format");
-        if (strcmp(v, "text") == 0) {
-            o->format = CLI_FMT_TEXT;
-            o->json = false;
-        } else if (strcmp(v, "json") == 0) {
-            o->format = CLI_FMT_JSON;
-            o->json = true;
-        } else if (strcmp(v, "nagios") == 0) {
-            o->format = CLI_FMT_NAGIOS;
-            o->json = false;
-        } else {
-            snprintf(err, errlen, "--format %.40s: expected text, json or nagios", v);
-            return -1;
-        }
     } else if (is_opt(a, "--state")) {
         VALUE("--state");
         if (!*v) {
@@ -283,6 +281,13 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o, char *err, s
             }
             o->domains[o->ndomains++] = a;
         }
+    }
+    o->json = o->format == CLI_FMT_JSON;
+    if (o->batch_file && o->format == CLI_FMT_MARKDOWN) {
+        snprintf(err, errlen, "--format markdown does not combine with --batch (a batch writes "
+                              "a table, or JSON Lines with --format json); check the domains "
+                              "one by one for Markdown");
+        return -1;
     }
     if (o->crit_days > o->warn_days) {
         snprintf(err, errlen, "--crit-days %d is above --warn-days %d", o->crit_days,

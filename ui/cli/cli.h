@@ -3,9 +3,10 @@
  * The option set is binding (issue #2): --resolver ADDR[:PORT] (repeatable), --ca-file PATH,
  * --timeout SECONDS, -4, -6, --json, --no-color, --connect-to HOST:PORT:ADDR:PORT
  * (repeatable). Added: --verbose, --ehlo NAME; batch mode (issue #6): --batch FILE ("-" is
- * stdin), --concurrency N, --shard K/N; history and monitoring (issue #13): --state DIR,
- * --no-state, --format text|json|nagios, --warn-days N, --crit-days N, --require-sts.
- * Pointers in the result borrow from argv. */
+ * stdin), --concurrency N, --shard K/N; issue #10: --format text|json|markdown (--json is
+ * --format json); history and monitoring (issue #13): --format nagios, --state DIR,
+ * --no-state, --warn-days N, --crit-days N, --require-sts. Pointers in the result borrow
+ * from argv. */
 #ifndef MXRAY_CLI_H
 #define MXRAY_CLI_H
 #include <stdbool.h>
@@ -17,8 +18,8 @@
 #define CLI_CONCURRENCY_MAX 1000    /* each domain holds a few sockets at once */
 #define CLI_SHARD_MAX 1000000
 
-/* --format: text (default), json (= --json) or nagios (one monitoring-plugin line). */
-enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_NAGIOS };
+/* The report format of `mxray check`; nagios is one monitoring-plugin line per domain. */
+enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_MARKDOWN, CLI_FMT_NAGIOS };
 
 struct cli_opts {
     const char *resolvers[MX_RESOLVERS_MAX];
@@ -26,7 +27,8 @@ struct cli_opts {
     const char *ca_file;
     int timeout_ms;
     int family; /* 0, 4 or 6 */
-    bool json;
+    enum cli_format format;
+    bool json; /* format == CLI_FMT_JSON (kept for the callers that test it) */
     bool no_color;
     bool verbose;
     const char *ehlo_name;
@@ -38,7 +40,6 @@ struct cli_opts {
     int concurrency;        /* domains in flight (default CLI_CONCURRENCY_DEFAULT) */
     bool concurrency_set;   /* --concurrency was given */
     int shard_k, shard_n;   /* --shard K/N, 1 <= K <= N; 1/1 when not given */
-    enum cli_format format;
     const char *state_dir;  /* --state DIR, or NULL for the default */
     bool no_state;          /* --no-state */
     int warn_days, crit_days; /* --warn-days (21), --crit-days (7) */

@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "loop.h"
 #include "report_json.h"
+#include "report_md.h"
 #include "report_nagios.h"
 #include "state.h"
 #include "report_text.h"
@@ -114,8 +115,12 @@ static void print_report(struct run *run, const struct report *r)
         run->exit_code = monitor_combine(run->exit_code, st);
         return;
     }
-    if (run->o->json) {
+    if (run->o->format == CLI_FMT_JSON) {
         report_json_write(stdout, r, run->n == 1);
+    } else if (run->o->format == CLI_FMT_MARKDOWN) {
+        if (run->done > 1)
+            fputs("\n---\n\n", stdout); /* one document per domain, in the order they end */
+        report_md_write(stdout, r);
     } else {
         struct text_opts to = {.color = run->color, .width = 80, .verbose = run->o->verbose};
         report_text_write(stdout, r, &to);

@@ -1,7 +1,7 @@
 /* report_nagios - the monitoring line (contract in report_nagios.h). */
 #include "report_nagios.h"
 #include "escape.h"
-#include "history.h"
+#include "present.h"
 #include "xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -19,52 +19,14 @@ static void put_summary(FILE *f, const char *s)
         fputs("...", f);
 }
 
-static char *verdict_summary(const struct report *r, const struct mon_result *m)
-{
-    if (m->reason == MON_R_NOT_RUN)
-        return xasprintf("check could not run: %s", m->why);
-    if (m->reason == MON_R_NO_STS)
-        return xstrdup(m->state == MON_OK ? "no MTA-STS published (not required)"
-                                          : "no MTA-STS published, but it is required");
-    if (m->reason == MON_R_CERT_DAYS) {
-        long n = m->cert_days < 0 ? -m->cert_days : m->cert_days;
-        return xasprintf("certificate of %s %s %ld day%s%s (warning below %d, critical below "
-                         "%d days)",
-                         m->cert_subject ? m->cert_subject : "a host",
-                         m->cert_days < 0 ? "expired" : "expires in", n, n == 1 ? "" : "s",
-                         m->cert_days < 0 ? " ago" : "", r->warn_days, r->crit_days);
-    }
-    if (m->state != MON_OK && m->problem) {
-        const struct problem_def *d = problem_def(m->problem->id);
-        size_t more = m->errors + m->warnings - 1;
-        char tail[64] = "";
-        if (more)
-            snprintf(tail, sizeof tail, " (+%zu more problem%s)", more, more == 1 ? "" : "s");
-        return xasprintf("%s at %s: %s%s", d ? d->code : "?", m->problem->subject,
-                         m->problem->message, tail);
-    }
-    char days[64] = "";
-    if (m->cert_known)
-        snprintf(days, sizeof days, ", certificates valid %ld+ days", m->cert_days);
-    return xasprintf("%s mode, %zu/%zu MX addresses pass%s",
-                     sts_mode_name(report_policy_mode(r)), m->mx_ok, m->mx_total, days);
-}
-
 enum mon_state report_nagios_write(FILE *f, const struct report *r, bool require_sts)
 {
     struct mon_result m;
     monitor_judge(r, require_sts, &m);
-    char *sum = verdict_summary(r, &m);
+    char *sum = present_monitor_summary(r, &m);
     fprintf(f, "MTA-STS %s - %s: ", mon_state_name(m.state), r->domain);
     put_summary(f, sum);
     free(sum);
-    if (m.changes && r->history.compared) {
-        char when[32];
-        struct tm tm;
-        gmtime_r(&r->history.previous, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        fprintf(f, "; %zu change%s since %s", m.changes, m.changes == 1 ? "" : "s", when);
-    }
     fprintf(f, " | time=%.3fs;;;0 ", (double)r->duration_ms / 1000.0);
     if (m.cert_known)
         fprintf(f, "cert_days=%ld;%d:;%d: ", m.cert_days, r->warn_days, r->crit_days);
