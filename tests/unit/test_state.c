@@ -159,6 +159,7 @@ START_TEST(write_read_atomic)
     state_unlock(fd);
     ck_assert_int_eq(state_read(sub, "example.com", &back, why, sizeof why), STATE_OK);
     ck_assert_str_eq(back.sts_id, "1");
+    state_free(&back);
     ck_assert_int_eq(state_read(sub, "other.example", &back, why, sizeof why), STATE_ABSENT);
     state_free(&back);
     ck_assert_int_eq(state_lock(sub, "../x", err, sizeof err), -1);
