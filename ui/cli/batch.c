@@ -16,6 +16,7 @@
 #include "outbuf.h"
 #include "proc.h"
 #include "report_json.h"
+#include "report_nagios.h"
 #include "xalloc.h"
 #include <errno.h>
 #include <signal.h>
@@ -81,7 +82,7 @@ static void progress_draw(struct batch_run *run, int64_t now)
  * by then (a longer one pushes its row, it is never cut). */
 static void header(struct batch_run *run)
 {
-    if (run->header_done || run->o->json)
+    if (run->header_done || run->o->json || run->o->format == CLI_FMT_NAGIOS)
         return;
     run->header_done = true;
     run->width = batch_table_width(run->list->longest);
@@ -93,13 +94,20 @@ static void print_report(struct batch_run *run, const struct report *r)
     progress_clear(run);
     FILE *f = outbuf_file(run->out);
     header(run);
-    if (run->o->json)
+    cmd_state_notice(r);
+    bool nagios = run->o->format == CLI_FMT_NAGIOS;
+    enum mon_state st = MON_OK;
+    if (nagios)
+        st = report_nagios_write(f, r, run->o->require_sts);
+    else if (run->o->json)
         report_json_write(f, r, false);
     else
         batch_table_row(f, r, run->width, run->color);
     fflush(f);
     batch_stats_add(&run->stats, r);
-    run->exit_code = report_exit_combine(run->exit_code, report_exit_code(report_verdict(r)));
+    run->exit_code = nagios ? monitor_combine(run->exit_code, st)
+                            : report_exit_combine(run->exit_code,
+                                                  report_exit_code(report_verdict(r)));
 }
 
 static void on_event(void *arg, const struct diag_event *ev)
@@ -201,7 +209,10 @@ static void finish(struct batch_run *run, size_t stopped)
         .elapsed_ms = loop_now_ms() - run->started_ms,
         .interrupted = interrupted(run),
     };
-    if (!run->o->json && !outbuf_error(run->out)) {
+    if (run->o->format == CLI_FMT_NAGIOS) {
+        if (isatty(2)) /* stdout holds only plugin lines */
+            batch_summary_write(stderr, &run->stats, &m, cmd_use_color(run->o, 2));
+    } else if (!run->o->json && !outbuf_error(run->out)) {
         header(run);
         batch_summary_write(outbuf_file(run->out), &run->stats, &m, run->color);
     } else if (run->o->json && isatty(2)) {
@@ -281,7 +292,8 @@ int batch_run(struct engine *e, const struct cli_opts *o, struct batch_list *lis
         return EX_USAGE;
     }
     int status = run.exit_code < 0 ? 0 : run.exit_code;
-    if (interrupted(&run))
-        status = report_exit_combine(status, MX_EXIT_INTERRUPTED);
+    if (interrupted(&run)) /* the plugin guidelines: an interrupted check is UNKNOWN */
+        return o->format == CLI_FMT_NAGIOS ? MON_UNKNOWN
+                                           : report_exit_combine(status, MX_EXIT_INTERRUPTED);
     return status;
 }

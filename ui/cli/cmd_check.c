@@ -11,6 +11,8 @@
 #include "loop.h"
 #include "report_json.h"
 #include "report_md.h"
+#include "report_nagios.h"
+#include "state.h"
 #include "report_text.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -42,9 +44,40 @@ struct run {
     int exit_code;
 };
 
+const char *cmd_state_dir(const struct cli_opts *o)
+{
+    static char dflt[4096];
+    static bool said;
+    if (o->no_state)
+        return NULL;
+    if (o->state_dir)
+        return o->state_dir;
+    if (state_default_dir(dflt, sizeof dflt) == 0)
+        return dflt;
+    if (!said)
+        fprintf(stderr, "mxray: no state kept: neither XDG_STATE_HOME nor HOME is an absolute "
+                        "path (use --state DIR or --no-state)\n");
+    said = true;
+    return NULL;
+}
+
+void cmd_state_notice(const struct report *r)
+{
+    static bool said;
+    if (said || !r->history.error)
+        return;
+    said = true;
+    fprintf(stderr, "mxray: state not kept: %s (the check itself ran; --no-state skips "
+                    "state)\n",
+            r->history.error);
+}
+
 void cmd_diag_opts(const struct cli_opts *o, struct diag_opts *d)
 {
     memset(d, 0, sizeof *d);
+    d->warn_days = o->warn_days;
+    d->crit_days = o->crit_days;
+    d->state_dir = cmd_state_dir(o);
     d->ca_file = o->ca_file;
     d->timeout_ms = o->timeout_ms;
     d->family = o->family;
@@ -129,6 +162,13 @@ int cmd_normalize_domains(const char *const *in, size_t n, char **out)
 static void print_report(struct run *run, const struct report *r)
 {
     FILE *f = outbuf_file(run->out);
+    cmd_state_notice(r);
+    if (run->o->format == CLI_FMT_NAGIOS) {
+        enum mon_state st = report_nagios_write(f, r, run->o->require_sts);
+        fflush(f);
+        run->exit_code = monitor_combine(run->exit_code, st);
+        return;
+    }
     if (run->o->format == CLI_FMT_JSON) {
         report_json_write(f, r, run->n == 1);
     } else if (run->o->format == CLI_FMT_MARKDOWN) {
@@ -213,6 +253,8 @@ static int run_all(struct engine *e, const struct cli_opts *o, char **domains)
                                     "reader; the report was not written out\n"
                                   : "mxray: interrupted; the report above shows what was "
                                     "known\n");
+        if (o->format == CLI_FMT_NAGIOS) /* the plugin guidelines: interrupted is UNKNOWN */
+            return MON_UNKNOWN;
         /* The report's own verdict decides (JSON's exit_code says the same): a failure found
          * before the interrupt stays 2, otherwise the verdict is incomplete, 130. */
         return run.exit_code < 0 || unwritten ? MX_EXIT_INTERRUPTED : run.exit_code;
@@ -248,12 +290,21 @@ static int open_batch_input(const struct cli_opts *o, int *rc)
     return fd;
 }
 
+/* nagios_local - with --format nagios a local failure (rc) is UNKNOWN, said on stdout as a
+ * plugin line; otherwise rc as it is. */
+static int nagios_local(const struct cli_opts *o, int rc, const char *domain, const char *why)
+{
+    if (o->format != CLI_FMT_NAGIOS || !rc || rc == EX_IOERR)
+        return rc;
+    return report_nagios_unknown(stdout, domain, why);
+}
+
 static int run_batch(const struct cli_opts *o)
 {
     int rc;
     int fd = open_batch_input(o, &rc);
     if (rc)
-        return rc;
+        return nagios_local(o, rc, NULL, "the domain list cannot be read");
     struct batch_list list;
     batch_list_init(&list, o->shard_k, o->shard_n);
     for (size_t i = 0; i < o->ndomains; i++)
@@ -262,10 +313,14 @@ static int run_batch(const struct cli_opts *o)
     struct engine e;
     if (engine_init(&e, o->resolvers, o->nresolvers, o->timeout_ms, err, sizeof err) < 0) {
         fprintf(stderr, "mxray: %s\n", err);
-        rc = EX_SOFTWARE;
+        rc = nagios_local(o, EX_SOFTWARE, NULL, err);
     } else {
         char *name = fd < 0 ? NULL : escape_term(fd == STDIN_FILENO ? "stdin" : o->batch_file);
         rc = batch_run(&e, o, &list, fd, name);
+        if (rc == EX_USAGE || rc == EX_DATAERR)
+            rc = nagios_local(o, rc, NULL,
+                              rc == EX_USAGE ? "no valid domain in the input"
+                                             : "the domain list is not a list of domains");
         free(name);
         engine_fini(&e);
     }
@@ -281,6 +336,8 @@ int cmd_check(int argc, char **argv)
     char err[256];
     if (cli_parse(argc, argv, 1, &o, err, sizeof err) < 0) {
         fprintf(stderr, "mxray check: %s (see mxray check --help)\n", err);
+        if (cli_wants_nagios(argc, argv, 1))
+            return report_nagios_unknown(stdout, NULL, err);
         return EX_USAGE;
     }
     if (o.help) {
@@ -290,23 +347,25 @@ int cmd_check(int argc, char **argv)
     if (o.ndomains == 0 && !o.batch_file) {
         fprintf(stderr, "mxray check: no domain given (usage: mxray check [OPTIONS] DOMAIN... "
                         "or --batch FILE)\n");
-        return EX_USAGE;
+        return nagios_local(&o, EX_USAGE, NULL, "no domain given");
     }
     int rc = cmd_preflight(&o, "check");
     if (rc)
-        return rc;
+        return nagios_local(&o, rc, o.ndomains ? o.domains[0] : NULL,
+                            rc == EX_NOINPUT ? "the --ca-file cannot be used"
+                                             : "too few file descriptors");
     /* A shard of one domain is a batch too: shard 2/2 of a single domain checks nothing. */
     if (o.batch_file || o.ndomains > 1 || o.shard_n > 1)
         return run_batch(&o);
     char **domains = xcalloc(o.ndomains, sizeof *domains);
     if (cmd_normalize_domains(o.domains, o.ndomains, domains) < 0) {
         free(domains);
-        return EX_USAGE;
+        return nagios_local(&o, EX_USAGE, o.domains[0], "not a valid domain name");
     }
     struct engine e;
     if (engine_init(&e, o.resolvers, o.nresolvers, o.timeout_ms, err, sizeof err) < 0) {
         fprintf(stderr, "mxray: %s\n", err);
-        rc = EX_SOFTWARE;
+        rc = nagios_local(&o, EX_SOFTWARE, domains[0], err);
     } else {
         rc = run_all(&e, &o, domains);
         engine_fini(&e);
