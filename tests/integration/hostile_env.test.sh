@@ -163,17 +163,20 @@ done
 # 5. locale
 DE=de_DE.UTF-8
 LOCENV=()
-if ! LC_ALL=$DE locale 2>&1 | grep -q 'Cannot'; then
-    : # installed
-elif command -v localedef >/dev/null && mkdir -p "$TMP/locale" && localedef -i de_DE -f UTF-8 "$TMP/locale/$DE" >/dev/null 2>&1; then
+# decimal_comma - true when LC_ALL=$DE (with LOCENV) really gives a decimal comma
+decimal_comma() {
+    [ "$(env "${LOCENV[@]}" LC_ALL=$DE "$PY" -c 'import locale; locale.setlocale(locale.LC_ALL, ""); print(locale.localeconv()["decimal_point"])' 2>/dev/null)" = "," ]
+}
+if ! decimal_comma; then
     LOCENV=(LOCPATH="$TMP/locale")
-else
-    DE=
-    echo "note: de_DE.UTF-8 missing and localedef could not make it: locale number cases not run"
+    mkdir -p "$TMP/locale"
+    command -v localedef >/dev/null && localedef -i de_DE -f UTF-8 "$TMP/locale/$DE" >/dev/null 2>&1
+    decimal_comma || {
+        DE=
+        echo "note: de_DE.UTF-8 is not installed and localedef could not make it (the locales package): locale number cases not run"
+    }
 fi
 if [ -n "$DE" ]; then
-    [ "$(env "${LOCENV[@]}" LC_ALL=$DE "$PY" -c 'import locale; locale.setlocale(locale.LC_ALL, ""); print(locale.localeconv()["decimal_point"])')" = "," ] ||
-        bad "the generated $DE does not use a decimal comma (test would prove nothing)"
     rc=0
     env "${LOCENV[@]}" LC_ALL=$DE "$MXRAY" check --timeout 0.5 --ca-file /nonexistent "$D" >/dev/null 2>&1 || rc=$?
     [ "$rc" = 66 ] && ok "$DE: --timeout 0.5 accepted (got as far as --ca-file)" || bad "$DE: --timeout 0.5: exit $rc"
