@@ -11,7 +11,7 @@ static const char common_opts[] =
     "                           reach HOST:PORT at ADDR:PORT; names and certificates are\n"
     "                           still checked against HOST (repeatable, as in curl)\n"
     "  --ehlo NAME              name to send in EHLO (default mxray.invalid)\n"
-    "  --no-color               no colours (also: NO_COLOR set, or output not a terminal)\n";
+    "  --no-color, --no-colour  no colours (also: NO_COLOR set, or output not a terminal)\n";
 
 void usage_main(FILE *f)
 {
@@ -20,7 +20,7 @@ void usage_main(FILE *f)
             "\n"
             "Usage:\n"
             "  mxray [OPTIONS] [DOMAIN]               interactive diagnosis (terminal UI)\n"
-            "  mxray check [OPTIONS] DOMAIN...        text, JSON or Markdown report (--format)\n"
+            "  mxray check [OPTIONS] DOMAIN...        report: --format text|json|markdown, --json\n"
             "  mxray check --batch FILE [OPTIONS]     many domains: table or JSON Lines\n"
             "  mxray check --format nagios DOMAIN...  monitoring-plugin line(s), exit 0-3\n"
             "  mxray history DOMAIN [--json]          what earlier checks saw, what changed\n"

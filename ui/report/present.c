@@ -143,7 +143,10 @@ void present_sts_sender(const struct mx_addr *a, struct present_sentence *out)
     bool testing = a->sts_mode == STS_MODE_TESTING;
     switch (a->sts_outcome) {
     case STS_OUT_PENDING:
-        set(out, a->sts_state, "an MTA-STS sender: not known until the probe ends");
+        if (a->step.state == ST_NA) /* interrupted: it never will be known */
+            set(out, ST_NA, "an MTA-STS sender: not judged (the probe did not finish)");
+        else
+            set(out, a->sts_state, "an MTA-STS sender: not known until the probe ends");
         break;
     case STS_OUT_NO_POLICY:
         set(out, a->sts_state, "no MTA-STS policy applies; senders use opportunistic TLS here");

@@ -57,7 +57,8 @@ struct present_sentence {
 };
 
 /* present_sts_sender - what an MTA-STS sender does with address a (a->sts_outcome, judged
- * under a->sts_mode), mark a->sts_state; "not known until the probe ends" while pending. */
+ * under a->sts_mode), mark a->sts_state; "not known until the probe ends" while pending,
+ * "not judged" when the probe never finished (interrupted: mark n/a). */
 void present_sts_sender(const struct mx_addr *a, struct present_sentence *out);
 /* present_dane_sender - what a DANE-capable sender does with a (a->dane.action), mark
  * a->dane_state; done tells "not judged yet" from "never judged" (text n/a then). */

@@ -5,8 +5,10 @@
  * and body, the SMTP transcript, the full certificate chain. null means unknown or not
  * applicable, never "false". */
 #include "report_json.h"
+#include "present.h"
 #include "json.h"
 #include "history.h"
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -516,8 +518,9 @@ static void emit_tlsrpt(struct json *w, const struct tlsrpt_section *t)
     json_obj_end(w);
 }
 
-static void emit_problems(struct json *w, const struct problem_list *l)
+static void emit_problems(struct json *w, const struct report *r)
 {
+    const struct problem_list *l = &r->problems;
     json_key(w, "problems");
     json_arr_begin(w);
     for (size_t i = 0; i < l->n; i++) {
@@ -540,6 +543,12 @@ static void emit_problems(struct json *w, const struct problem_list *l)
         json_kv_str(w, "host", p->where.host);
         json_kv_str(w, "address", p->where.address);
         json_obj_end(w);
+        /* the explanation and fix every face shows, filled (present.h) */
+        char *what = present_problem_what(r, p), *fix = present_problem_fix(r, p);
+        json_kv_str(w, "explanation", what);
+        json_kv_str(w, "fix", fix);
+        free(what);
+        free(fix);
         json_obj_end(w);
     }
     json_arr_end(w);
@@ -600,7 +609,7 @@ void report_json_emit(struct json *w, const struct report *r)
     emit_tlsrpt(w, &r->tlsrpt);
     emit_dnssec(w, r);
     emit_history(w, r);
-    emit_problems(w, &r->problems);
+    emit_problems(w, r);
     json_obj_end(w);
 }
 

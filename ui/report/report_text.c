@@ -301,7 +301,7 @@ static void policy_body(struct tw *t, const struct https_result *h, int indent)
     }
 }
 
-static void policy_http(struct tw *t, const struct policy_section *p)
+static void policy_http(struct tw *t, const struct report *r, const struct policy_section *p)
 {
     const struct https_result *h = p->http;
     if (!h->ok) {
@@ -314,7 +314,8 @@ static void policy_http(struct tw *t, const struct policy_section *p)
         tw_line(t, MK_FAIL, 0, "HTTP %ld: only 200 counts (%s)", h->status,
                 orstr(h->status_line, ""));
     } else {
-        bool plain = h->content_type && strncasecmp(h->content_type, "text/plain", 10) == 0;
+        /* the engine's judgment: a wrong Content-Type is its problem, not a rule here */
+        bool plain = !problem_list_has(&r->problems, PROB_STS_POLICY_CONTENT_TYPE);
         tw_line(t, plain ? MK_OK : MK_WARN, 0, "HTTP 200, %s, %zu bytes%s",
                 orstr(h->content_type, "no Content-Type"), h->body_len,
                 h->body_too_large ? " (too large, cut)" : "");
@@ -356,7 +357,7 @@ static void section_policy(struct tw *t, const struct report *r)
     if (unfinished(t, r, &p->step, 0))
         return;
     if (p->http)
-        policy_http(t, p);
+        policy_http(t, r, p);
     else if (p->status == POL_FETCH_ERROR)
         tw_line(t, MK_FAIL, 0, "fetch failed: %s", orstr(p->step.note, "no response"));
     if (p->status == POL_OK || p->status == POL_INVALID)
