@@ -16,8 +16,8 @@ enum how { DIRECT, NONBLOCK_FD, SOCKET };
 
 struct outbuf {
     struct loop *l;
-    int fd;        /* the descriptor given */
-    int wfd;       /* what is written to: fd, or a non-blocking reopen of it */
+    int fd;  /* the descriptor given */
+    int wfd; /* what is written to: fd, or a non-blocking reopen of it */
     enum how how;
     int restore_flags; /* >= 0: fd's flags before O_NONBLOCK was set on it */
     bool ascii_only, watching;
@@ -129,8 +129,7 @@ static void open_nonblocking(struct outbuf *o)
     snprintf(path, sizeof path, "/proc/self/fd/%d", o->fd);
     int nfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     struct stat nst;
-    if (nfd >= 0 && fstat(nfd, &nst) == 0 && nst.st_ino == st.st_ino &&
-        nst.st_dev == st.st_dev) {
+    if (nfd >= 0 && fstat(nfd, &nst) == 0 && nst.st_ino == st.st_ino && nst.st_dev == st.st_dev) {
         o->wfd = nfd;
         o->how = NONBLOCK_FD;
         return;

@@ -20,6 +20,7 @@
 #   7. --shard 2/2 of one domain checks nothing; ulimit -n 8 is a local error (70);
 #      lab --clones beyond the open-file limit is refused (70); unknown scenario names and
 #      options are escaped on stderr (64)
+#   7b. lab: SIGHUP and SIGQUIT stop it like SIGINT, and its temporary directory goes
 #   8. TERM=dumb: the TUI refuses (64), check prints no colour (needs script(1))
 # Prints PASS/FAIL lines and "N passed, N failed". Exit 0, 1, or 77 (skipped).
 set -uo pipefail
@@ -262,6 +263,20 @@ done
 rc=0
 "$MXRAY" lab $'--x\x1b[2J' >/dev/null 2>"$TMP/opt.err" || rc=$?
 [ "$rc" = 64 ] && ! grep -q $'\x1b' "$TMP/opt.err" && ok "lab: an unknown option is escaped on stderr" || bad "lab unknown option: exit $rc"
+
+# 7b. lab: HUP and QUIT end it like INT and TERM, and its temporary directory goes
+for sig in HUP QUIT; do
+    mkdir -p "$TMP/labtmp-$sig"
+    TMPDIR="$TMP/labtmp-$sig" "$MXRAY" lab --env all-good >"$TMP/lab-$sig.env" 2>/dev/null &
+    lp=$!
+    for _ in $(seq 1 100); do grep -q '^MXRAY_LAB_READY=1' "$TMP/lab-$sig.env" && break; sleep 0.1; done
+    kill -"$sig" "$lp"
+    rc=0
+    wait "$lp" || rc=$?
+    left=$(find "$TMP/labtmp-$sig" -mindepth 1 | head -3)
+    [ "$rc" = 0 ] && [ -z "$left" ] && ok "lab: SIG$sig stops it (0) and removes its temporary directory" ||
+        bad "lab: SIG$sig: exit $rc, left: $left"
+done
 
 # 8. TERM=dumb
 if command -v script >/dev/null; then

@@ -157,7 +157,9 @@ START_TEST(ascii_only_output_escapes_every_high_byte)
     ck_assert_int_eq(pipe(p), 0);
     struct loop *l = loop_new();
     struct outbuf *o = outbuf_new(l, p[1], true);
-    fputs("banner \xc4\x9b" "2J ok\n", outbuf_file(o));
+    fputs("banner \xc4\x9b"
+          "2J ok\n",
+          outbuf_file(o));
     ck_assert_int_eq(outbuf_drain(o, NULL), 0);
     outbuf_free(o);
     char buf[64] = {0};

@@ -105,9 +105,9 @@ static void print_report(struct batch_run *run, const struct report *r)
         batch_table_row(f, r, run->width, run->color);
     fflush(f);
     batch_stats_add(&run->stats, r);
-    run->exit_code = nagios ? monitor_combine(run->exit_code, st)
-                            : report_exit_combine(run->exit_code,
-                                                  report_exit_code(report_verdict(r)));
+    run->exit_code = nagios
+                         ? monitor_combine(run->exit_code, st)
+                         : report_exit_combine(run->exit_code, report_exit_code(report_verdict(r)));
 }
 
 static void on_event(void *arg, const struct diag_event *ev)
@@ -165,8 +165,9 @@ static void on_signal(void *arg, int sig)
         batch_reader_stop(run->reader);
         progress_clear(run);
         if (run->inflight && sig == SIGINT)
-            fprintf(stderr, "mxray: interrupted; finishing %zu domain%s in flight (Ctrl-C again "
-                            "stops them)\n",
+            fprintf(stderr,
+                    "mxray: interrupted; finishing %zu domain%s in flight (Ctrl-C again "
+                    "stops them)\n",
                     run->inflight, run->inflight == 1 ? "" : "s");
     }
     if (run->sigint_count > 1 || run->stop_signals)
@@ -257,7 +258,8 @@ int batch_run(struct engine *e, const struct cli_opts *o, struct batch_list *lis
         run.slots[i].run = &run;
     run.color = cmd_use_color(o, 1);
     run.progress = isatty(2);
-    run.out = outbuf_new(e->loop, STDOUT_FILENO, o->format != CLI_FMT_JSON && !escape_terminal_utf8());
+    run.out =
+        outbuf_new(e->loop, STDOUT_FILENO, o->format != CLI_FMT_JSON && !escape_terminal_utf8());
     if (in_fd >= 0)
         run.reader = batch_reader_new(e->loop, in_fd, in_name, list, stderr);
     loop_signals(e->loop, loop_stop_signals, LOOP_STOP_SIGNALS_N, on_signal, &run);

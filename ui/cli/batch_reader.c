@@ -83,8 +83,7 @@ static void nonblocking(struct batch_reader *r)
     snprintf(path, sizeof path, "/proc/self/fd/%d", r->fd);
     int nfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     struct stat nst;
-    if (nfd >= 0 && fstat(nfd, &nst) == 0 && nst.st_ino == st.st_ino &&
-        nst.st_dev == st.st_dev) {
+    if (nfd >= 0 && fstat(nfd, &nst) == 0 && nst.st_ino == st.st_ino && nst.st_dev == st.st_dev) {
         r->rfd = nfd;
         return;
     }
