@@ -428,3 +428,17 @@ int lab_smtp_port(const struct lab *lab, const char *host)
             return lab_smtp_port_of(lab->smtp[i]);
     return -1;
 }
+
+const struct lab_scn *lab_scn_of(const struct lab *lab, size_t i)
+{
+    return i < lab->n ? lab->e[i].scn : NULL;
+}
+
+size_t lab_host_tlsa(const struct lab *lab, const char *host, const struct lab_rr **rr)
+{
+    for (size_t i = 0; i < lab->nsmtp; i++)
+        if (!strcasecmp(lab_smtp_mx_host(lab->smtp[i]), host))
+            return lab_smtp_tlsa(lab->smtp[i], rr);
+    *rr = NULL;
+    return 0;
+}

@@ -16,6 +16,7 @@
  * every socket and connection and deletes the temporary directory holding the CA file. */
 #ifndef MXRAY_LAB_H
 #define MXRAY_LAB_H
+#include <stdbool.h>
 #include <stddef.h>
 
 struct loop;
@@ -63,6 +64,19 @@ const char *lab_scenario_domain(const struct lab *lab, size_t i);
 size_t lab_scenario_connect_to(const struct lab *lab, size_t i, const char *const **list);
 /* lab_smtp_port - the port serving MX host (A-label, no trailing dot), or -1. */
 int lab_smtp_port(const struct lab *lab, const char *host);
+
+/* lab_scenario_commands - command lines for dig, curl and openssl s_client that run against
+ * this lab as printed: every = false gives the ones that show scenario i's fault (a TLSA query
+ * with +dnssec for a DANE fault, s_client to the MX host that is broken, with
+ * -dane_tlsa_rrdata where TLSA records apply, curl -v for a policy fault, the TXT lookup that
+ * shows a second record); every = true one line per stage, for a student to explore without
+ * being told where to look. Each has a one-line why. Free with lab_cmds_free. */
+struct lab_cmd {
+    char *why;
+    char *cmd;
+};
+size_t lab_scenario_commands(const struct lab *lab, size_t i, bool every, struct lab_cmd **out);
+void lab_cmds_free(struct lab_cmd *v, size_t n);
 
 /* What a scenario file declares, for pickers, listings and tests. */
 struct lab_scenario_info {
