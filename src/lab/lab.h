@@ -41,6 +41,11 @@ struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *cons
 struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const char *const *names,
                              size_t n, size_t clones, char *err, size_t errlen);
 #define LAB_CLONES_MAX 10000
+/* lab_start_renamed - lab_start serving scenario names[k] as domains[k] (under mxray.test):
+ * every "NAME.mxray.test" of its file reads domains[k], so a class sees "case4.mxray.test"
+ * and not the scenario's telling name. lab_scenario_name stays the file name. */
+struct lab *lab_start_renamed(struct loop *l, const char *scenario_dir, const char *const *names,
+                              const char *const *domains, size_t n, char *err, size_t errlen);
 /* lab_clone_smtp_port - the shared SMTP port of a clone lab, else -1. */
 int lab_clone_smtp_port(const struct lab *lab);
 
@@ -98,6 +103,33 @@ struct lab_scenario_info {
  * Returns the count (0 with *out NULL when the directory is missing or empty). */
 size_t lab_scenarios(const char *scenario_dir, struct lab_scenario_info **out);
 void lab_scenarios_free(struct lab_scenario_info *v, size_t n);
+
+/* Lessons (assets/lessons/NAME.lesson, format in assets/lessons/README.md): an ordered list of
+ * scenarios, each with a question of 2 to 4 choices and the right one. */
+#define LAB_LESSON_CHOICES_MAX 4
+#define LAB_LESSON_DEFAULT "mta-sts-101"
+struct lab_lesson_case {
+    char *scenario;  /* scenario file name */
+    char *domain;    /* the neutral name it is served under: caseN.mxray.test */
+    char *question;
+    char *choices[LAB_LESSON_CHOICES_MAX];
+    size_t nchoices;
+    int answer;      /* 1-based */
+    bool editable;   /* a fix-it exercise: the student edits the published data */
+};
+struct lab_lesson {
+    char *name, *title, *about;
+    struct lab_lesson_case *cases;
+    size_t ncases;
+};
+/* lab_lesson_load - the lesson NAME through the asset search order; NULL with a one-line
+ * reason ("NAME.lesson:LINE: ...") in err. lab_lesson_parse does the same from text. */
+struct lab_lesson *lab_lesson_load(const char *name, char *err, size_t errlen);
+struct lab_lesson *lab_lesson_parse(const char *text, size_t len, const char *name, char *err,
+                                    size_t errlen);
+void lab_lesson_free(struct lab_lesson *l);
+/* lab_lessons - the names of every lesson, sorted; caller frees each and the array. */
+size_t lab_lessons(char ***names);
 
 /* lab_asset_dir - the scenario directory: $MXRAY_ASSETS/scenarios, else the source tree's
  * (MXRAY_ASSET_DIR), else the installed one (MXRAY_INSTALLED_ASSET_DIR); the first that
