@@ -510,3 +510,26 @@ size_t lab_host_tlsa(const struct lab *lab, const char *host, const struct lab_r
     *rr = NULL;
     return 0;
 }
+
+struct lab_scn *lab_scn_mut(struct lab *lab, size_t i)
+{
+    return i < lab->n ? lab->e[i].scn : NULL;
+}
+
+void lab_reload_dns(struct lab *lab)
+{
+    struct lab_scn **scn = xcalloc(lab->n ? lab->n : 1, sizeof *scn);
+    for (size_t i = 0; i < lab->n; i++)
+        scn[i] = lab->e[i].scn;
+    lab_dns_reload(lab->dns, scn, lab->n);
+    free(scn);
+    publish_tlsa(lab);
+}
+
+long lab_scenario_find(const struct lab *lab, const char *domain)
+{
+    for (size_t i = 0; i < lab->n; i++)
+        if (!strcasecmp(lab->e[i].scn->info.domain, domain))
+            return (long)i;
+    return -1;
+}

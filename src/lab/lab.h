@@ -83,6 +83,31 @@ struct lab_cmd {
 size_t lab_scenario_commands(const struct lab *lab, size_t i, bool every, struct lab_cmd **out);
 void lab_cmds_free(struct lab_cmd *v, size_t n);
 
+/* What a served scenario publishes, for fix-it exercises: its _mta-sts and _smtp._tls TXT
+ * records (each record's strings joined), its MX set and its policy file. lab_published_get
+ * fills *p (free with lab_published_free); lab_published_set makes the lab serve p instead,
+ * from the next query on (records re-signed where the zone is signed). MX hosts must be MX
+ * hosts the scenario serves. Both return 0, or -1 with a one-line reason. */
+struct lab_mx_rec {
+    int pref;
+    char *host;
+};
+struct lab_published {
+    char **sts, **tlsrpt;
+    size_t nsts, ntlsrpt;
+    struct lab_mx_rec *mx;
+    size_t nmx;
+    bool has_policy;
+    char *policy; /* the body served (bytes as served, CRLF or LF) */
+    size_t policy_len;
+};
+int lab_published_get(const struct lab *lab, size_t i, struct lab_published *p);
+int lab_published_set(struct lab *lab, size_t i, const struct lab_published *p, char *err,
+                      size_t errlen);
+void lab_published_free(struct lab_published *p);
+/* lab_scenario_find - the index of the served scenario with that domain, or -1. */
+long lab_scenario_find(const struct lab *lab, const char *domain);
+
 /* What a scenario file declares, for pickers, listings and tests. */
 struct lab_scenario_info {
     char *name;        /* file name without .scn, e.g. "all-good" */

@@ -505,6 +505,16 @@ void lab_dns_free(struct lab_dns *d)
     free(d);
 }
 
+void lab_dns_reload(struct lab_dns *d, struct lab_scn *const *s, size_t n)
+{
+    d->nrr = 0; /* the array stays; its pointers are replaced */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < s[i]->nrr; j++)
+            xptr_push((void ***)&d->rr, &d->nrr, &s[i]->rr[j]);
+    for (size_t i = 0; i < d->nkeys; i++)
+        xptr_push((void ***)&d->rr, &d->nrr, &d->dnskey[i]);
+}
+
 void lab_dns_add(struct lab_dns *d, const struct lab_rr *rr)
 {
     xptr_push((void ***)&d->rr, &d->nrr, (void *)rr);

@@ -86,6 +86,9 @@ struct lab_scn {
 /* lab.c: the scenario model of served scenario i (NULL out of range), and the TLSA records
  * the lab publishes for MX host (0 when none). */
 const struct lab_scn *lab_scn_of(const struct lab *lab, size_t i);
+/* lab_reload_dns - after scenario records changed: the DNS serves them, TLSA included. */
+void lab_reload_dns(struct lab *lab);
+struct lab_scn *lab_scn_mut(struct lab *lab, size_t i);
 size_t lab_host_tlsa(const struct lab *lab, const char *host, const struct lab_rr **rr);
 
 /* lab_scn.c */
@@ -165,6 +168,9 @@ struct lab_dns *lab_dns_new(struct loop *l, struct lab_conn_set *conns, struct l
                             size_t n, char *err, size_t errlen);
 int lab_dns_port_of(const struct lab_dns *d);
 void lab_dns_free(struct lab_dns *d);
+/* lab_dns_reload - serve the scenarios' records anew (after an edit changed their arrays);
+ * lab_dns_add's records must be added again afterwards. */
+void lab_dns_reload(struct lab_dns *d, struct lab_scn *const *s, size_t n);
 /* lab_dns_add - serve one more record (borrowed; it must outlive the DNS server). */
 void lab_dns_add(struct lab_dns *d, const struct lab_rr *rr);
 

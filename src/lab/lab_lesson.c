@@ -147,8 +147,10 @@ static int finish(struct lparser *p)
     for (size_t i = 0; i < l->ncases; i++) {
         struct lab_lesson_case *c = &l->cases[i];
         if (!c->scenario || !c->question || c->nchoices < 2 || !c->answer)
-            return lfail(p, "case %zu needs scenario:, question:, 2 to %d choice: lines and "
-                            "answer:", i + 1, LAB_LESSON_CHOICES_MAX);
+            return lfail(p,
+                         "case %zu needs scenario:, question:, 2 to %d choice: lines and "
+                         "answer:",
+                         i + 1, LAB_LESSON_CHOICES_MAX);
         if ((size_t)c->answer > c->nchoices)
             return lfail(p, "case %zu: answer %d but only %zu choices", i + 1, c->answer,
                          c->nchoices);

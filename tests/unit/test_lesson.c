@@ -31,8 +31,8 @@ START_TEST(shipped_lessons)
         ck_assert_msg(l != NULL, "%s: %s", names[i], err);
         found_default |= !strcmp(names[i], LAB_LESSON_DEFAULT);
         for (size_t k = 0; k < l->ncases; k++) {
-            ck_assert_msg(scenario_exists(v, nv, l->cases[k].scenario), "%s case %zu: %s",
-                          names[i], k + 1, l->cases[k].scenario);
+            ck_assert_msg(scenario_exists(v, nv, l->cases[k].scenario), "%s case %zu: %s", names[i],
+                          k + 1, l->cases[k].scenario);
             char want[40];
             snprintf(want, sizeof want, "case%zu.mxray.test", k + 1);
             ck_assert_str_eq(l->cases[k].domain, want);
@@ -44,7 +44,8 @@ START_TEST(shipped_lessons)
         for (size_t k = 0; k < l->ncases; k++)
             sn[k] = l->cases[k].scenario, dn[k] = l->cases[k].domain;
         struct loop *lp = loop_new();
-        struct lab *lab = lab_start_renamed(lp, lab_asset_dir(), sn, dn, l->ncases, err, sizeof err);
+        struct lab *lab =
+            lab_start_renamed(lp, lab_asset_dir(), sn, dn, l->ncases, err, sizeof err);
         ck_assert_msg(lab != NULL, "%s: %s", names[i], err);
         for (size_t k = 0; k < l->ncases; k++)
             ck_assert_str_eq(lab_scenario_domain(lab, k), dn[k]);

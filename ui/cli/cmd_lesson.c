@@ -173,20 +173,30 @@ static int run_tui(const struct lab_lesson *l, bool no_color)
         const char *raw[3] = {si ? si->what : NULL, si ? si->sender : NULL, si ? si->fix : NULL};
         for (int k = 0; k < 3; k++)
             texts[i * 3 + k] = raw[k] ? lesson_neutral_text(raw[k], c->scenario, c->domain) : NULL;
-        cases[i] = (struct tui_lesson_case){
-            .title = titles[i], .domain = c->domain, .question = c->question,
-            .choices = (const char *const *)c->choices, .nchoices = c->nchoices,
-            .answer = c->answer, .editable = c->editable, .what = texts[i * 3],
-            .sender = texts[i * 3 + 1], .fix = texts[i * 3 + 2]};
+        cases[i] = (struct tui_lesson_case){.title = titles[i],
+                                            .domain = c->domain,
+                                            .question = c->question,
+                                            .choices = (const char *const *)c->choices,
+                                            .nchoices = c->nchoices,
+                                            .answer = c->answer,
+                                            .editable = c->editable,
+                                            .what = texts[i * 3],
+                                            .sender = texts[i * 3 + 1],
+                                            .fix = texts[i * 3 + 2]};
     }
     struct tui_lesson tl = {.title = l->title, .cases = cases, .ncases = l->ncases};
     struct lesson_editor ed = {.lab = ll->lab};
     struct diag_opts opts = {.ca_file = lab_ca_file(ll->lab), .timeout_ms = MX_TIMEOUT_DEFAULT_MS};
     opts.nconnect_to = lab_connect_to(ll->lab, &opts.connect_to);
-    struct tui_config tc = {.engine = &e, .opts = &opts, .no_color = no_color,
-                            .resolver_desc = lab_resolver(ll->lab), .lesson = &tl,
-                            .domain = cases[0].domain, .input = cases[0].domain,
-                            .edit = lesson_edit, .edit_arg = &ed};
+    struct tui_config tc = {.engine = &e,
+                            .opts = &opts,
+                            .no_color = no_color,
+                            .resolver_desc = lab_resolver(ll->lab),
+                            .lesson = &tl,
+                            .domain = cases[0].domain,
+                            .input = cases[0].domain,
+                            .edit = lesson_edit,
+                            .edit_arg = &ed};
     int rc = tui_run(&tc);
     lab_stop(ll->lab); /* before engine_fini: the lab's watches live on the engine's loop */
     free(ll);

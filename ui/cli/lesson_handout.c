@@ -84,9 +84,10 @@ static void case_section(FILE *out, const struct lab_lesson *l, size_t i, const 
             c->question);
     for (size_t k = 0; k < c->nchoices; k++)
         fprintf(out, "%zu. %s\n", k + 1, c->choices[k]);
-    fprintf(out, "\n**Explore.** In the class: `mxray lesson %s` (case %zu). With other tools: "
-                 "`mxray lesson --lab %s %zu` serves the case and prints these commands with "
-                 "real values for $DNS, $HTTPS, $SMTP and $CA:\n\n```sh\n",
+    fprintf(out,
+            "\n**Explore.** In the class: `mxray lesson %s` (case %zu). With other tools: "
+            "`mxray lesson --lab %s %zu` serves the case and prints these commands with "
+            "real values for $DNS, $HTTPS, $SMTP and $CA:\n\n```sh\n",
             l->name, i + 1, l->name, i + 1);
     struct lab_cmd *cmds;
     size_t n = lab_scenario_commands(lab, i, true, &cmds);
@@ -97,9 +98,9 @@ static void case_section(FILE *out, const struct lab_lesson *l, size_t i, const 
     }
     lab_cmds_free(cmds, n);
     fprintf(out, "```\n\n%s**My answer:** ____\n\n**Notes:**\n\n",
-             c->editable ? "**Fix it.** In the class, `E` opens what this domain publishes "
-                           "in your editor; fix it until the check turns green.\n\n"
-                         : "");
+            c->editable ? "**Fix it.** In the class, `E` opens what this domain publishes "
+                          "in your editor; fix it until the check turns green.\n\n"
+                        : "");
     for (int k = 0; k < NOTE_LINES; k++)
         fprintf(out, "%s", "&nbsp;\n\n");
     fprintf(out, "---\n\n");
@@ -125,7 +126,8 @@ static void problem_part(FILE *out, const char *codes, const char *domain)
 static void answer_section(FILE *out, const struct lab_lesson_case *c, size_t i,
                            const struct lab_scenario_info *si)
 {
-    fprintf(out, "### Case %zu: answer %d\n\n> %s\n\n", i + 1, c->answer, c->choices[c->answer - 1]);
+    fprintf(out, "### Case %zu: answer %d\n\n> %s\n\n", i + 1, c->answer,
+            c->choices[c->answer - 1]);
     if (!si)
         return;
     const char *labels[3] = {"What is going on", "What a sender does", "How to fix it"};
@@ -155,11 +157,12 @@ int lesson_handout(const struct lab_lesson *l, FILE *out, char *err, size_t errl
     fprintf(out, "# %s\n\n", l->title);
     if (l->about)
         fprintf(out, "%s\n\n", l->about);
-    fprintf(out, "%zu cases, in order. For each: read the question, explore the domain, write "
-                 "your answer and what you saw, then compare with the appendix.\n\n"
-                 "Start the class with `mxray lesson %s` (keys 1-%d answer, `n` the next "
-                 "case), or serve the cases for your own tools with `mxray lesson --lab %s`.\n\n"
-                 "---\n\n",
+    fprintf(out,
+            "%zu cases, in order. For each: read the question, explore the domain, write "
+            "your answer and what you saw, then compare with the appendix.\n\n"
+            "Start the class with `mxray lesson %s` (keys 1-%d answer, `n` the next "
+            "case), or serve the cases for your own tools with `mxray lesson --lab %s`.\n\n"
+            "---\n\n",
             l->ncases, l->name, LAB_LESSON_CHOICES_MAX, l->name);
     for (size_t i = 0; i < l->ncases; i++)
         case_section(out, l, i, ll->lab);
