@@ -96,6 +96,52 @@ START_TEST(parse_errors)
 }
 END_TEST
 
+/* Fix-it: what a served scenario publishes, read, changed and served back. */
+START_TEST(published_roundtrip)
+{
+    char err[300];
+    const char *names[] = {"exo-migration"}, *domains[] = {"case1.mxray.test"};
+    struct loop *lp = loop_new();
+    struct lab *lab = lab_start_renamed(lp, lab_asset_dir(), names, domains, 1, err, sizeof err);
+    ck_assert_msg(lab != NULL, "%s", err);
+    ck_assert_int_eq(lab_scenario_find(lab, "CASE1.mxray.test"), 0);
+    ck_assert_int_eq(lab_scenario_find(lab, "exo-migration.mxray.test"), -1);
+    struct lab_published p;
+    ck_assert_int_eq(lab_published_get(lab, 0, &p), 0);
+    ck_assert_uint_eq(p.nsts, 1);
+    ck_assert_uint_eq(p.nmx, 2);
+    ck_assert(p.has_policy);
+    ck_assert_ptr_nonnull(strstr(p.policy, "mode: enforce\r\n"));
+    /* a host the lab does not serve is refused, and nothing changes */
+    free(p.mx[0].host);
+    p.mx[0].host = strdup("elsewhere.example");
+    ck_assert_int_eq(lab_published_set(lab, 0, &p, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "elsewhere.example"));
+    /* keep the second MX only, a new id, a testing policy */
+    free(p.mx[0].host);
+    p.mx[0] = p.mx[1];
+    p.nmx = 1;
+    free(p.sts[0]);
+    p.sts[0] = strdup("v=STSv1; id=2");
+    free(p.policy);
+    p.policy = strdup("version: STSv1\r\nmode: testing\r\n");
+    p.policy_len = strlen(p.policy);
+    ck_assert_int_eq(lab_published_set(lab, 0, &p, err, sizeof err), 0);
+    char *kept = strdup(p.mx[0].host);
+    lab_published_free(&p);
+    ck_assert_int_eq(lab_published_get(lab, 0, &p), 0);
+    ck_assert_uint_eq(p.nmx, 1);
+    ck_assert_str_eq(p.mx[0].host, kept);
+    ck_assert_str_eq(p.sts[0], "v=STSv1; id=2");
+    ck_assert_uint_eq(p.ntlsrpt, 1);
+    ck_assert_str_eq(p.policy, "version: STSv1\r\nmode: testing\r\n");
+    free(kept);
+    lab_published_free(&p);
+    lab_stop(lab);
+    loop_free(lp);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("lesson");
@@ -103,6 +149,7 @@ Suite *test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, shipped_lessons);
     tcase_add_test(tc, parse_errors);
+    tcase_add_test(tc, published_roundtrip);
     suite_add_tcase(s, tc);
     return s;
 }
