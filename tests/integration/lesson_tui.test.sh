@@ -2,7 +2,7 @@
 # lesson_tui.test.sh - `mxray lesson` in tmux, as a class would use it, on a lesson written for
 # the test (a teacher's own: MXRAY_ASSETS points at a copy of assets/ with it added):
 #  1. before an answer the screen shows no problem code, no fix and no verdict word, on the
-#     main screen and in an MX host's detail; the matrix waits;
+#     main screen, beside every row of the walk-through, in the detail pane; the matrix waits;
 #  2. a wrong answer says so and reveals the problem (code, explanation, RFC section, fix) and
 #     the lesson text; the walk-through then shows the verdict;
 #  3. n: case 2, a fix-it case: an invalid edit (EDITOR is a script) comes back as the lint's
@@ -102,7 +102,20 @@ grep -q "Which server would an enforcing sender refuse" "$WORK/screen" || fail "
 grep -q "2  mx2" "$WORK/screen" || fail "no choices"
 grep -q "expired-second-mx" "$WORK/screen" && fail "the scenario name shows"
 no_spoilers "main screen"
-# mx2's host row, its detail, then its certificate (the row after TLS)
+# every row of the walk-through, its detail beside it
+for row in $(seq 1 14); do
+    keys Down
+    sleep 0.15
+    screen
+    no_spoilers "row $row" >/dev/null
+done
+ok "no row's detail shows a problem code, fix or verdict word before the answer"
+keys Home # an escape sequence (ESC [ 1 ~ in tmux): its digit must not answer
+sleep 0.3
+screen
+grep -q "Not quite\|Right:" "$WORK/screen" && fail "an escape sequence answered the question"
+keys g
+# mx2's host row, the detail pane focused
 for _ in $(seq 1 9); do keys Down; done
 sleep 0.3
 keys Tab

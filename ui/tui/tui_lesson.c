@@ -18,6 +18,8 @@ struct tui_lesson_state {
     int *chosen; /* per case: the key answered (1-4), 0 = not yet */
     enum lesson_screen screen;
     char *edit_msgs; /* the last refused edit's reasons, one per line */
+    int esc;         /* inside an escape sequence curses did not decode: 1 after ESC, 2 after
+                      * ESC [ or ESC O (its digits must not answer) */
 };
 
 static struct tui_lesson_state *st(const struct tui *t)
@@ -310,8 +312,31 @@ static void next_case(struct tui *t)
     tui_start(t, c->domain);
 }
 
+/* in_escape - swallow the rest of an undecoded escape sequence (ESC [ 1 ~ is Home on some
+ * terminals); true when wc belongs to one. */
+static bool in_escape(struct tui_lesson_state *s, int rc, wint_t wc)
+{
+    int was = s->esc;
+    s->esc = 0;
+    if (rc == OK && wc == 27) {
+        s->esc = 1;
+        return false; /* Esc itself still goes back */
+    }
+    if (rc != OK || !was)
+        return false;
+    if (was == 1 && (wc == '[' || wc == 'O'))
+        s->esc = 2;
+    else if (was == 2 && ((wc >= '0' && wc <= '9') || wc == ';'))
+        s->esc = 2;
+    else if (was == 1)
+        return false; /* Alt+key: the key is a key */
+    return true;
+}
+
 bool tui_lesson_key(struct tui *t, int rc, wint_t wc)
 {
+    if (t->lesson && in_escape(t->lesson, rc, wc))
+        return true;
     if (rc != OK)
         return false;
     if (wc == 'E' && editable_now(t)) {
