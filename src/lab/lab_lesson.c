@@ -8,8 +8,6 @@
 #include "assets.h"
 #include "xalloc.h"
 #include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,38 +190,25 @@ struct lab_lesson *lab_lesson_parse(const char *text, size_t len, const char *na
     return l;
 }
 
-/* lesson_path - the file of lesson name, found through the asset search order. */
-static char *lesson_path(const char *name)
-{
-    char *rel = xasprintf("lessons/%s%s", name, LESSON_EXT);
-    char *path = asset_find(rel);
-    free(rel);
-    return path;
-}
-
 struct lab_lesson *lab_lesson_load(const char *name, char *err, size_t errlen)
 {
     if (!lesson_name_ok(name)) {
         snprintf(err, errlen, "bad lesson name '%.60s' (lower-case letters, digits, -)", name);
         return NULL;
     }
-    char *path = lesson_path(name);
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) {
-        snprintf(err, errlen, "unknown lesson '%s' (mxray lesson --list shows them)", name);
-        free(path);
+    char *rel = xasprintf("lessons/%s%s", name, LESSON_EXT), why[300];
+    size_t len;
+    char *text = asset_read(rel, LESSON_FILE_MAX, &len, why, sizeof why);
+    free(rel);
+    if (!text) {
+        if (strstr(why, "larger than"))
+            snprintf(err, errlen, "%s", why);
+        else
+            snprintf(err, errlen, "unknown lesson '%s' (mxray lesson --list shows them)", name);
         return NULL;
     }
-    char *buf = xmalloc(LESSON_FILE_MAX + 1);
-    size_t len = fread(buf, 1, LESSON_FILE_MAX + 1, f);
-    fclose(f);
-    struct lab_lesson *l = NULL;
-    if (len > LESSON_FILE_MAX)
-        snprintf(err, errlen, "%s: larger than %d bytes", path, LESSON_FILE_MAX);
-    else
-        l = lab_lesson_parse(buf, len, name, err, errlen);
-    free(buf);
-    free(path);
+    struct lab_lesson *l = lab_lesson_parse(text, len, name, err, errlen);
+    free(text);
     return l;
 }
 
@@ -246,33 +231,15 @@ void lab_lesson_free(struct lab_lesson *l)
     free(l);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 size_t lab_lessons(char ***names)
 {
-    *names = NULL;
-    size_t n = 0;
-    char *dir = asset_find("lessons");
-    DIR *d = dir ? opendir(dir) : NULL;
-    free(dir);
-    if (!d)
-        return 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < LESSON_CASES_MAX * 4) {
-        size_t l = strlen(e->d_name), el = strlen(LESSON_EXT);
-        if (l <= el || strcmp(e->d_name + l - el, LESSON_EXT))
-            continue;
-        char *name = xstrndup(e->d_name, l - el);
-        if (lesson_name_ok(name))
-            xptr_push((void ***)names, &n, name);
+    size_t n = asset_list("lessons", LESSON_EXT, names), k = 0;
+    for (size_t i = 0; i < n; i++) { /* the names without .lesson, valid ones only */
+        (*names)[i][strlen((*names)[i]) - strlen(LESSON_EXT)] = '\0';
+        if (lesson_name_ok((*names)[i]))
+            (*names)[k++] = (*names)[i];
         else
-            free(name);
+            free((*names)[i]);
     }
-    closedir(d);
-    if (n)
-        qsort(*names, n, sizeof **names, cmp_str);
-    return n;
+    return k;
 }
