@@ -5,6 +5,7 @@
  * lab, then engine_init_on. engine_fini frees it all, after lab_stop removed the lab's
  * watches. */
 #include "cmd_demo.h"
+#include "assets.h"
 #include "cmd_lab.h"
 #include "lesson_edit.h"
 #include "diag.h"
@@ -88,7 +89,7 @@ static int run(const char *dir, const char *scenario, bool no_color, bool no_spo
     opts.nconnect_to = lab_connect_to(lab, &opts.connect_to);
     struct tui_config c = {
         .engine = &e, .opts = &opts, .no_color = no_color, .choices = choices, .nchoices = n,
-        .resolver_desc = lab_resolver(lab),
+        .resolver_desc = lab_resolver(lab), .zone = LAB_ZONE,
         .domain = pick >= 0 ? info[pick].domain : NULL,
         .input = pick >= 0 ? info[pick].domain : NULL, .no_spoilers = no_spoilers};
     struct lesson_editor ed = {.lab = lab};
@@ -127,7 +128,7 @@ int cmd_demo(int argc, char **argv)
     }
     const char *dir = lab_asset_dir();
     if (!dir) {
-        fprintf(stderr, "mxray demo: no scenario directory (set MXRAY_ASSETS)\n");
+        fprintf(stderr, "mxray demo: no scenarios (searched %s)\n", asset_search_desc());
         return 69;
     }
     if (editable && !scenario) {

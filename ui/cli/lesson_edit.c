@@ -198,7 +198,8 @@ static void parse(char *text, struct lab_published *p, struct msgs *m)
     }
 }
 
-/* run_editor - $VISUAL, $EDITOR or vi on path, through the shell (EDITOR may hold flags). */
+/* run_editor - $VISUAL, $EDITOR or vi on path, through the shell (EDITOR may hold flags; the
+ * path reaches it through the environment, so no quoting of it can go wrong). */
 static int run_editor(const char *path)
 {
     const char *ed = getenv("VISUAL");
@@ -206,19 +207,13 @@ static int run_editor(const char *path)
         ed = getenv("EDITOR");
     if (!ed || !*ed)
         ed = "vi";
-    pid_t pid = fork();
-    if (pid < 0)
+    if (setenv("MXRAY_EDIT_FILE", path, 1))
         return -1;
-    if (pid == 0) {
-        char *cmd = xasprintf("%s \"$1\"", ed);
-        execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+    char *cmd = xasprintf("%s \"$MXRAY_EDIT_FILE\"", ed);
+    int status = system(cmd);
+    free(cmd);
+    unsetenv("MXRAY_EDIT_FILE");
+    return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 static char *read_back(const char *path, size_t *len)

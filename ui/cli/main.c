@@ -1,6 +1,7 @@
 /* main - mxray's entry point: dispatch to a subcommand, or the interactive TUI. */
 #include "cmd_check.h"
 #include "cmd_demo.h"
+#include "cmd_history.h"
 #include "cmd_lab.h"
 #include "cmd_lesson.h"
 #include "cmd_lint.h"
@@ -12,6 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef MXRAY_GIT_REVISION
+#define MXRAY_GIT_REVISION "" /* set by cmake/gitrev.cmake when built from git */
+#endif
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -21,7 +26,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("mxray %s\n", mxray_version());
+        version_write(stdout, MXRAY_GIT_REVISION);
         return 0;
     }
     if (strcmp(cmd, "--list-problems") == 0) {
@@ -30,6 +35,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "history") == 0)
+        return cmd_history(argc - 1, argv + 1);
     if (strcmp(cmd, "lint") == 0)
         return cmd_lint(argc - 1, argv + 1);
     if (strcmp(cmd, "lab") == 0)

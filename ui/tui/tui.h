@@ -50,6 +50,7 @@ struct tui_config {
     const struct tui_choice *choices; size_t nchoices; /* non-empty: open on a scenario picker */
     const char *resolver_desc;      /* shown in the header */
     const char *export_dir;         /* where e writes files; NULL = current dir */
+    const char *zone;               /* the demo's lab zone: n accepts only names under it */
     const struct tui_lesson *lesson; /* non-NULL: a class (mxray lesson), cases in order */
     bool no_spoilers;               /* picker: names only, no summaries or lesson texts */
     tui_edit_fn edit;               /* non-NULL: E edits the published data of the domain */
