@@ -95,7 +95,7 @@ static void curl(struct cmds *c, const struct lab *lab, const struct lab_scn *s,
 static void s_client(struct cmds *c, const struct lab *lab, const struct lab_mx *m, bool dane)
 {
     int port = lab_smtp_port(lab, m->host);
-    if (port < 0)
+    if (port < 0 || lab_clone_smtp_port(lab) >= 0) /* clones listen on 127.1.x.y, not here */
         return;
     char *base = xasprintf("openssl s_client -starttls smtp -connect 127.0.0.1:%d -servername %s "
                            "-CAfile %s -brief",
