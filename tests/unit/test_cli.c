@@ -144,7 +144,7 @@ START_TEST(format_option)
     ck_assert_int_eq(parse(&o, "check a.example", err), 0);
     ck_assert_int_eq(o.format, CLI_FMT_TEXT);
     ck_assert_int_eq(parse(&o, "check --format html a.example", err), -1);
-    ck_assert_ptr_nonnull(strstr(err, "expected text, json or markdown"));
+    ck_assert_ptr_nonnull(strstr(err, "expected text, json, markdown"));
     ck_assert_int_eq(parse(&o, "check --format", err), -1);
     ck_assert_int_eq(parse(&o, "check --format markdown --batch list.txt", err), -1);
     ck_assert_ptr_nonnull(strstr(err, "does not combine with --batch"));

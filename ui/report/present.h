@@ -66,6 +66,20 @@ void present_dane_sender(const struct mx_addr *a, bool done, struct present_sent
 /* present_host_sender - what an MTA-STS sender does with MX host h (h->sts_outcome). */
 void present_host_sender(const struct mx_host *h, struct present_sentence *out);
 
+/* ---- since the previous check, and monitoring ---- */
+
+/* present_history - up to 3 sentences about r->history (none when no state is kept):
+ * "Since the previous check (DATE): 2 changes (see problems)" or "... nothing changed", or
+ * "First check of this domain recorded"; then the replaced file's note and the state error.
+ * Returns how many were written to out. */
+size_t present_history(const struct report *r, struct present_sentence out[3]);
+
+struct mon_result;
+/* present_monitor_summary - the text of a monitoring line after "DOMAIN: " (monitor.h
+ * decided the state and what decided it); it may hold '|' from a message, which the writer
+ * replaces. Caller frees. */
+char *present_monitor_summary(const struct report *r, const struct mon_result *m);
+
 /* present_verdict_line - "PASS - MTA-STS is deployed and every check passed (exit 0)", ... */
 const char *present_verdict_line(enum verdict v);
 

@@ -7,6 +7,7 @@
 #include "report_json.h"
 #include "present.h"
 #include "json.h"
+#include "history.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -553,6 +554,40 @@ static void emit_problems(struct json *w, const struct report *r)
     json_arr_end(w);
 }
 
+/* emit_history - what changed since the previous check (null when no state is kept). */
+static void emit_history(struct json *w, const struct report *r)
+{
+    char buf[32];
+    const struct history_section *h = &r->history;
+    json_key(w, "history");
+    if (!h->kept) {
+        json_null(w);
+        return;
+    }
+    json_obj_begin(w);
+    json_kv_str(w, "previous", h->compared && h->previous ? iso8601(h->previous, buf, sizeof buf)
+                                                          : NULL);
+    json_key(w, "changes");
+    json_arr_begin(w);
+    for (size_t i = 0; i < r->problems.n; i++) {
+        const struct problem *p = &r->problems.items[i];
+        if (!history_is_change(p->id))
+            continue;
+        json_obj_begin(w);
+        json_kv_str(w, "code", problem_def(p->id)->code);
+        json_kv_str(w, "severity", severity_name(p->severity));
+        json_kv_str(w, "subject", p->subject);
+        json_kv_str(w, "message", p->message);
+        json_obj_end(w);
+    }
+    json_arr_end(w);
+    if (h->note)
+        json_kv_str(w, "note", h->note);
+    if (h->error)
+        json_kv_str(w, "error", h->error);
+    json_obj_end(w);
+}
+
 void report_json_emit(struct json *w, const struct report *r)
 {
     char buf[32];
@@ -573,6 +608,7 @@ void report_json_emit(struct json *w, const struct report *r)
     emit_mx(w, r);
     emit_tlsrpt(w, &r->tlsrpt);
     emit_dnssec(w, r);
+    emit_history(w, r);
     emit_problems(w, r);
     json_obj_end(w);
 }

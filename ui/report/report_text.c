@@ -23,6 +23,7 @@ struct tw {
     bool color;
     bool verbose;
     int width;
+    int warn_days; /* certificate expiry marks: the check's threshold */
     time_t now;
 };
 
@@ -408,7 +409,7 @@ static void cert_expiry(struct tw *t, const struct cert_info *c, int indent)
         tw_line(t, MK_FAIL, indent, "not valid before %s", orstr(c->not_before_str, "?"));
     else if (days < 0)
         tw_line(t, MK_FAIL, indent, "expired %s (%s)", when, rel);
-    else if (days < MX_EXPIRING_DAYS)
+    else if (days < t->warn_days)
         tw_line(t, MK_WARN, indent, "expires %s (%s)", when, rel);
     else
         tw_line(t, MK_OK, indent, "expires %s (%s)", when, rel);
@@ -698,6 +699,17 @@ static void section_tlsrpt(struct tw *t, const struct report *r)
     dns_evidence(t, s->answer, 1);
 }
 
+/* ---- since the previous check ---- */
+
+static void section_history(struct tw *t, const struct report *r)
+{
+    struct present_sentence lines[3];
+    size_t n = present_history(r, lines);
+    for (size_t i = 0; i < n; i++)
+        tw_line(t, lines[i].mark == ST_NA ? MK_INFO : state_mark(lines[i].mark), 0, "%s",
+                lines[i].text);
+}
+
 /* ---- problems and verdict ---- */
 
 static void problem_lines(struct tw *t, const struct report *r, const struct problem *p)
@@ -759,6 +771,7 @@ void report_text_write(FILE *f, const struct report *r, const struct text_opts *
         .verbose = o && o->verbose,
         .width = o && o->width > 0 ? o->width : 80,
         .now = time(NULL),
+        .warn_days = r->warn_days > 0 ? r->warn_days : MX_EXPIRING_DAYS,
     };
     if (t.width < 40)
         t.width = 40;
@@ -775,6 +788,7 @@ void report_text_write(FILE *f, const struct report *r, const struct text_opts *
         tw_line(&t, MK_INFO, 0, "DNSSEC: no answer carried the AD bit: the zones are unsigned "
                                 "or the resolver in use does not validate DNSSEC, so DANE "
                                 "cannot be confirmed from here");
+    section_history(&t, r);
     section_problems(&t, r);
     verdict_line(&t, r);
 }

@@ -70,18 +70,21 @@ static void add_sans(struct tui_lines *out, const struct cert_info *c)
         ADD(TR_WARN, 4, "none: RFC 8461 4.2 needs a DNS-ID, the CN is never used");
 }
 
-static void add_pem(struct tui_lines *out, const char *pem)
+int view_cert_pem(struct tui_lines *out, const struct cert_info *c)
 {
-    ADD(TR_TITLE, 0, "PEM (p hides, w saves)");
-    while (*pem) {
+    int widest = 0;
+    for (const char *pem = c->pem ? c->pem : ""; *pem;) {
         size_t len = strcspn(pem, "\n");
         char *line = xstrndup(pem, len);
         tui_lines_addn(out, TR_NORMAL, 0, line);
+        int w = tui_text_width(line);
+        widest = w > widest ? w : widest;
         free(line);
         pem += len;
         if (*pem == '\n')
             pem++;
     }
+    return widest;
 }
 
 void view_cert_summary(struct tui_lines *out, const struct view_ctx *v, const struct cert_info *c)
@@ -141,8 +144,7 @@ void view_cert_dane(struct tui_lines *out, const struct view_ctx *v, const struc
         record_against(out, v, h, a, c, i);
 }
 
-void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row,
-                     bool show_pem)
+void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)
 {
     const struct cert_info *c = row->cert;
     const struct mx_host *h = row->host;
@@ -152,10 +154,8 @@ void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const stru
     ADD(TR_TITLE, 0, "Certificate #%d%s", c->depth, c->depth == 0 ? " (leaf)" : "");
     ADD(tui_state_role(st), 0, "%s %s: %s", tui_state_symbol(st, v->utf8, 0), tui_state_word(st), S(why));
     view_cert_dane(out, v, h, a, c);
-    if (show_pem && c->pem) /* first, so p shows it without scrolling */
-        add_pem(out, c->pem);
-    else
-        ADD(TR_KEY, 0, "p shows the PEM, w saves PEM and fingerprints to a file, [ ] other certificates");
+    ADD(TR_KEY, 0, "p shows the PEM (full width, for copying), w saves PEM and fingerprints to a "
+                   "file, [ ] other certificates");
     ADD(TR_NORMAL, 0, "%s", "");
     view_cert_summary(out, v, c);
     ADD(TR_NORMAL, 2, "common name: %s (shown only, never used to match)", S(c->common_name));
