@@ -232,21 +232,21 @@ int cmd_lesson(int argc, char **argv)
         else if (!strcmp(argv[i], "--lab"))
             labmode = true;
         else if (argv[i][0] == '-')
-            return usage(stderr, 64);
+            return usage(stderr, EX_USAGE);
         else if (!name)
             name = argv[i];
         else if (labmode && !casearg)
             casearg = argv[i];
         else
-            return usage(stderr, 64);
+            return usage(stderr, EX_USAGE);
     }
     if (handout && labmode)
-        return usage(stderr, 64);
+        return usage(stderr, EX_USAGE);
     char err[512];
     struct lab_lesson *l = lab_lesson_load(name ? name : LAB_LESSON_DEFAULT, err, sizeof err);
     if (!l) {
         fprintf(stderr, "mxray lesson: %s\n", err);
-        return strstr(err, "unknown lesson") || strstr(err, "bad lesson") ? 64 : 69;
+        return strstr(err, "unknown lesson") || strstr(err, "bad lesson") ? EX_USAGE : EX_UNAVAILABLE;
     }
     int rc;
     if (handout) {
@@ -258,7 +258,7 @@ int cmd_lesson(int argc, char **argv)
         long k = casearg ? strtol(casearg, &end, 10) : 0;
         if (casearg && (*end || k < 1 || (size_t)k > l->ncases)) {
             fprintf(stderr, "mxray lesson: CASE must be 1 to %zu\n", l->ncases);
-            rc = 64;
+            rc = EX_USAGE;
         } else {
             rc = serve(l, (size_t)k);
         }
