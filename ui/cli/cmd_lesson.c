@@ -246,7 +246,8 @@ int cmd_lesson(int argc, char **argv)
     struct lab_lesson *l = lab_lesson_load(name ? name : LAB_LESSON_DEFAULT, err, sizeof err);
     if (!l) {
         fprintf(stderr, "mxray lesson: %s\n", err);
-        return strstr(err, "unknown lesson") || strstr(err, "bad lesson") ? EX_USAGE : EX_UNAVAILABLE;
+        return strstr(err, "unknown lesson") || strstr(err, "bad lesson") ? EX_USAGE
+                                                                          : EX_UNAVAILABLE;
     }
     int rc;
     if (handout) {
