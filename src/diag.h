@@ -28,6 +28,11 @@ struct diag_opts {
     const char *const *connect_to; /* "HOST:PORT:ADDR:PORT" (curl's syntax) */
     size_t nconnect_to;
     const char *ehlo_name;         /* NULL = "mxray.invalid" */
+    /* planned_hosts - A-label host names to probe like MX hosts (addresses, STARTTLS,
+     * certificate) when the MX answer does not name them: the new hosts of a migration plan.
+     * They land in report.planned. */
+    const char *const *planned_hosts;
+    size_t nplanned_hosts;
 };
 
 enum diag_event_type {
