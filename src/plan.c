@@ -380,7 +380,8 @@ static void plan_change(struct plan *p, const struct report *r, const struct liv
         free(why_p);
         free(why_t);
         published = true;
-        if (live_active && l->txt_ttl > 0)
+        /* a sender may hold a policy from before the record broke or went to none too */
+        if ((live_active || l->txt_present) && l->txt_ttl > 0)
             t_mx = p->now + l->txt_ttl;
     }
     /* --via-testing: no sender may still hold the enforce policy at the MX change */
@@ -421,7 +422,7 @@ static void plan_change(struct plan *p, const struct report *r, const struct liv
                             "accepting mail until the old MX records' TTL (%s) has passed",
                             duration_words(enforce_hold, b1, sizeof b1),
                             ttl_words(l->mx_ttl, b2, sizeof b2));
-        else if (published && live_active)
+        else if (published && (live_active || l->txt_present))
             why = xasprintf("senders holding the old policy see the new id once the old TXT "
                             "record's TTL (%s, as %s answered) has passed after step 2; from "
                             "then a sender that meets a new host refetches the policy and "

@@ -320,6 +320,23 @@ START_TEST(no_policy_yet)
 }
 END_TEST
 
+/* A record whose policy no longer fetches: senders may still hold the old policy, so the MX
+ * change still waits the TXT TTL after the new id. */
+START_TEST(broken_policy_still_waits_the_ttl)
+{
+    struct report *r = live(STS_MODE_ENFORCE, 450, 3600);
+    r->policy.status = POL_FETCH_ERROR;
+    planned(r, "new.example.net", true, 1);
+    struct plan_target t = target("new.example.net", NULL);
+    struct plan p;
+    plan_make(r, &t, NOW, 0, &p);
+    ck_assert_int_eq(p.steps[2].action, PLAN_CHANGE_MX);
+    ck_assert(p.steps[2].not_before == NOW + 450);
+    plan_free(&p);
+    report_free(r);
+}
+END_TEST
+
 START_TEST(verify_steps)
 {
     struct report *r = live(STS_MODE_ENFORCE, 300, 3600);
@@ -432,6 +449,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, unresolved_target_warns);
     tcase_add_test(tc, nothing_to_do);
     tcase_add_test(tc, no_policy_yet);
+    tcase_add_test(tc, broken_policy_still_waits_the_ttl);
     tcase_add_test(tc, verify_steps);
     tcase_add_test(tc, store_round_trip);
     suite_add_tcase(s, tc);

@@ -92,7 +92,8 @@ static void step_text(FILE *f, const struct plan *p, const struct plan_step *s, 
     wrap(f, s->why, 7, 7);
     if (s->policy) {
         char *dom = escape_str(p->domain);
-        fprintf(f, "  serve at https://mta-sts.%s/.well-known/mta-sts.txt (text/plain, CRLF):\n",
+        fprintf(f, "  serve at https://mta-sts.%s/.well-known/mta-sts.txt\n"
+                   "  (Content-Type text/plain, lines ending in CRLF):\n",
                 dom);
         free(dom);
         for (const char *l = s->policy; *l;) {
