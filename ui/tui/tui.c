@@ -12,6 +12,7 @@
 #include "view_cert.h"
 #include "domain.h"
 #include "loop.h"
+#include "plan_store.h"
 #include "xalloc.h"
 #include <curses.h>
 #include <errno.h>
@@ -149,6 +150,76 @@ static void remember(struct tui *t, const char *domain)
     t->history[t->nhistory++] = xstrdup(domain);
 }
 
+static void scroll_by(int *v, int delta);
+static int page(const struct tui *t);
+
+/* ---- the migration plan (P) ---- */
+
+static void on_plan_event(void *arg, const struct diag_event *ev)
+{
+    struct tui *t = arg;
+    t->dirty = true;
+    if (ev->type != DIAG_EV_DONE)
+        return;
+    struct view_plan *v = &t->plan;
+    plan_make(ev->report, &v->target, time(NULL), 0, &v->plan);
+    v->ready = true;
+    char *dir = plan_store_dir(NULL), err[512] = "no state directory";
+    if (dir && plan_store_save(dir, &v->plan, err, sizeof err) == 0)
+        set_msg(t, v->plan.blocked ? TR_FAIL : TR_OK, "plan of %s: %zu steps%s; saved for --verify",
+                v->plan.domain, v->plan.nsteps, v->plan.blocked ? ", BLOCKED" : "");
+    else
+        set_msg(t, TR_WARN, "plan of %s made, not saved: %s", v->plan.domain, err);
+    free(dir);
+}
+
+/* plan_start - check the domain again with the typed target hosts probed, then plan. */
+static bool plan_start(struct tui *t, const char *typed)
+{
+    struct plan_target target;
+    char *hosts[PLAN_TARGETS_MAX] = {0};
+    if (view_plan_parse(typed, &target, hosts, t->perr, sizeof t->perr) < 0)
+        return false;
+    view_plan_reset(&t->plan);
+    struct view_plan *v = &t->plan;
+    v->target = target;
+    memcpy(v->hosts, hosts, sizeof hosts);
+    snprintf(v->typed, sizeof v->typed, "%s", typed);
+    struct diag_opts o = *t->c->opts;
+    o.planned_hosts = v->target.mx;
+    o.nplanned_hosts = v->target.nmx;
+    v->diag = diag_start(t->c->engine, &o, t->domain, t->domain, on_plan_event, t);
+    push(t, TV_PLAN);
+    set_msg(t, TR_RUNNING, "checking %s with the target hosts ...", t->domain);
+    return true;
+}
+
+static void plan_key(struct tui *t, enum tui_action a)
+{
+    struct view_plan *v = &t->plan;
+    size_t n = v->ready ? v->plan.nsteps : 0;
+    switch (a) {
+    case TA_UP: if (v->sel > 0) v->sel--; break;
+    case TA_DOWN: if (v->sel + 1 < n) v->sel++; break;
+    case TA_HOME: v->sel = 0; break;
+    case TA_END: v->sel = n ? n - 1 : 0; break;
+    case TA_PGUP: scroll_by(&t->view_scroll, -page(t)); break;
+    case TA_PGDN: scroll_by(&t->view_scroll, page(t)); break;
+    case TA_WRITE: {
+        char path[4096], err[4200];
+        if (view_plan_write(v, t->c->export_dir, path, sizeof path, err, sizeof err) == 0)
+            set_msg(t, TR_OK, "wrote the policy of step %zu to %s", v->sel + 1, path);
+        else
+            set_msg(t, TR_FAIL, "could not write: %s", err);
+        break;
+    }
+    case TA_BACK: pop(t); break;
+    default: break;
+    }
+    if (a == TA_UP || a == TA_DOWN || a == TA_HOME || a == TA_END)
+        t->view_scroll = -1; /* follow the selection when drawn */
+}
+
 static void start(struct tui *t, const char *domain_arg, const char *input_arg)
 {
     /* copy first: a re-run passes t->domain and the old report's input, freed below */
@@ -160,6 +231,7 @@ static void start(struct tui *t, const char *domain_arg, const char *input_arg)
         t->diag = NULL;
         t->model.n = 0;
     }
+    view_plan_reset(&t->plan); /* a plan belongs to the domain it was made for */
     snprintf(t->domain, sizeof t->domain, "%s", domain);
     remember(t, domain);
     t->t0 = loop_now_ms();
@@ -218,6 +290,10 @@ static void prompt_domain_key(struct tui *t, int rc, wint_t wc)
         t->pbuf[t->plen] = '\0';
     } else if (rc == OK && wc == 27) {
         t->prompt = TP_NONE;
+    } else if (rc == OK && (wc == '\n' || wc == '\r' || (rc == KEY_CODE_YES && wc == KEY_ENTER)) &&
+               t->prompt == TP_PLAN) {
+        if (plan_start(t, t->pbuf))
+            t->prompt = TP_NONE;
     } else if (rc == OK && (wc == '\n' || wc == '\r' || (rc == KEY_CODE_YES && wc == KEY_ENTER))) {
         char out[256], err[160];
         if (domain_normalize(t->pbuf, out, sizeof out, err, sizeof err) != 0) {
@@ -455,6 +531,12 @@ static bool global_key(struct tui *t, enum tui_action a)
     switch (a) {
     case TA_RERUN: start(t, t->domain, diag_report(t->diag)->input); return true;
     case TA_EXPORT: prompt_open(t, TP_EXPORT); return true;
+    case TA_PLAN:
+        if (running(t))
+            set_msg(t, TR_DIM, "wait for the check to end, then P plans a migration");
+        else
+            prompt_open(t, TP_PLAN);
+        return true;
     case TA_MATRIX:
         if (top == TV_MATRIX)
             pop(t);
@@ -518,7 +600,7 @@ static void key(struct tui *t, int rc, wint_t wc)
     t->dirty = true;
     if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
         return;
-    if (t->prompt == TP_DOMAIN) {
+    if (t->prompt == TP_DOMAIN || t->prompt == TP_PLAN) {
         prompt_domain_key(t, rc, wc);
         return;
     }
@@ -543,6 +625,7 @@ static void key(struct tui *t, int rc, wint_t wc)
     case TV_MAIN: main_key(t, a); break;
     case TV_CERT: cert_key(t, a); break;
     case TV_MATRIX: case TV_LEARN: case TV_HELP: scroll_key(t, a); break;
+    case TV_PLAN: plan_key(t, a); break;
     }
 }
 
@@ -675,6 +758,7 @@ int tui_run(const struct tui_config *c)
     loop_watch(c->engine->loop, STDIN_FILENO, 0, NULL, NULL);
     restore_terminal();
     restore_signals(old);
+    view_plan_reset(&t->plan);
     if (t->diag)
         diag_free(t->diag);
     tui_model_free(&t->model);

@@ -141,8 +141,9 @@ static void draw_footer(struct tui *t)
     int y = LINES - 1;
     attr_t bar = role_attr[TR_HEADER];
     fill(y, 0, COLS, bar);
-    if (t->prompt == TP_DOMAIN) {
-        int x = put(y, 0, COLS, bar | A_BOLD, " Domain: ");
+    if (t->prompt == TP_DOMAIN || t->prompt == TP_PLAN) {
+        int x = put(y, 0, COLS, bar | A_BOLD,
+                    t->prompt == TP_PLAN ? " Plan: new MX hosts (or: remove): " : " Domain: ");
         x += put(y, x, COLS - x, bar, t->pbuf);
         int cx = x;
         if (t->perr[0]) {
@@ -166,6 +167,7 @@ static void draw_footer(struct tui *t)
         {"?", "help", false},  {"q", "quit", false},    {"n", "new", false},
         {"r", "re-run", true}, {"e", "export", true},   {"m", "matrix", true},
         {"L", "learn", true},  {"Tab", "pane", true},   {"Enter", "open", true},
+        {"P", "plan", true},
     };
     int x = 1;
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
@@ -486,6 +488,29 @@ static void draw_text_view(struct tui *t, const char *title, const struct tui_li
     pane_title(t, L->body_y, 0, COLS, true, title, t->view_scroll, total, L->list_h);
 }
 
+/* draw_plan - the plan of the checked domain; the selected step stays in view. */
+static void draw_plan(struct tui *t)
+{
+    struct tui_lines raw = {0}, l = {0};
+    int sel_line;
+    view_plan_lines(&t->plan, time(NULL), &raw, &sel_line);
+    tui_lines_wrap(&raw, COLS - 2, 2, &l); /* as drawn, so the selection's row is known */
+    tui_lines_clear(&raw);
+    if (t->view_scroll < 0) { /* the selection moved: bring it near the top */
+        t->view_scroll = 0;
+        for (size_t i = 0; i < l.n; i++)
+            if (l.v[i].role == TR_SELECTED) {
+                t->view_scroll = i > 2 ? (int)i - 2 : 0;
+                break;
+            }
+    }
+    char title[600];
+    snprintf(title, sizeof title, " Plan for %s: %s  (Up/Down step, w save policy, Esc back)",
+             t->domain, t->plan.typed);
+    draw_text_view(t, title, &l, 2);
+    tui_lines_clear(&l);
+}
+
 static void choice_lesson(const struct tui_choice *ch, struct tui_lines *l);
 static const struct tui_choice *choice_of(const struct tui *t, const struct report *r);
 
@@ -636,9 +661,11 @@ void tui_draw(struct tui *t)
         tui_lines_clear(&l);
     } else if (top == TV_LEARN) {
         draw_learn(t);
+    } else if (top == TV_PLAN) {
+        draw_plan(t);
     }
     draw_footer(t);
-    if (t->prompt == TP_DOMAIN)
+    if (t->prompt == TP_DOMAIN || t->prompt == TP_PLAN)
         curs_set(1);
     refresh();
 }

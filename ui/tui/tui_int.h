@@ -11,9 +11,10 @@
 #include "tui.h"
 #include "tui_model.h"
 #include "tui_text.h"
+#include "view_plan.h"
 
-enum tui_view { TV_PICKER, TV_MAIN, TV_CERT, TV_MATRIX, TV_LEARN, TV_HELP };
-enum tui_prompt { TP_NONE, TP_DOMAIN, TP_EXPORT };
+enum tui_view { TV_PICKER, TV_MAIN, TV_CERT, TV_MATRIX, TV_LEARN, TV_HELP, TV_PLAN };
+enum tui_prompt { TP_NONE, TP_DOMAIN, TP_EXPORT, TP_PLAN };
 
 #define TUI_STACK_MAX 8
 #define TUI_HISTORY_MAX 32
@@ -66,6 +67,7 @@ struct tui {
     unsigned spin;
     int64_t last_spin;
     struct tui_layout lay;
+    struct view_plan plan;         /* P: the migration plan of the checked domain */
 };
 
 /* tui_top - the view on top of the stack. */

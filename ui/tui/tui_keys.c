@@ -38,6 +38,7 @@ static const struct tui_key keys[] = {
     {'[', "[", TA_PREV_CERT, "certificate: previous in the chain"},
     {']', "]", TA_NEXT_CERT, "certificate: next in the chain"},
     {'b', "b", TA_PICKER, "back to the scenario picker (demo)"},
+    {'P', "P", TA_PLAN, "plan a migration: type the new MX hosts (or: remove); w saves a policy"},
     {'?', "?", TA_HELP, "this help"},
     {KEY_F(1), "F1", TA_HELP, NULL},
     {CTRL('l'), "Ctrl-L", TA_REDRAW, "redraw the screen"},
