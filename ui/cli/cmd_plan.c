@@ -39,16 +39,12 @@ struct plan_args {
     bool json;
 };
 
-static int usage_err(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
-static int usage_err(const char *fmt, const char *arg)
+/* usage_err - "mxray plan: WHAT[ ARG][: WHY]" on stderr (ARG escaped); returns 64. */
+static int usage_err(const char *what, const char *arg, const char *why)
 {
-    char *safe = escape_str(arg ? arg : "");
-    fputs("mxray plan: ", stderr);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    fprintf(stderr, fmt, safe); /* fmt: one of this file's literals with one %s */
-#pragma GCC diagnostic pop
-    fputs(" (see mxray plan --help)\n", stderr);
+    char *safe = arg ? escape_str(arg) : NULL;
+    fprintf(stderr, "mxray plan: %s%s%s%s%s (see mxray plan --help)\n", what, safe ? " " : "",
+            safe ? safe : "", why ? ": " : "", why ? why : "");
     free(safe);
     return 64;
 }
@@ -70,19 +66,18 @@ static int add_target(struct plan_args *a, const char *v)
 {
     char buf[MX_DOMAIN_MAX + 2], err[160];
     if (is_address(v))
-        return usage_err("--mx %s: an MX record names a host, not an address (RFC 5321 "
-                         "5.1); give the host name",
-                         v);
+        return usage_err(
+            "--mx", v,
+            "an MX record names a host, not an address (RFC 5321 5.1); give the host name");
     if (domain_normalize(v, buf, sizeof buf, err, sizeof err) < 0 || !strchr(buf, '.'))
-        return usage_err("--mx %s: not a host name", v);
+        return usage_err("--mx", v, "not a host name");
     if (a->target.nmx == PLAN_TARGETS_MAX) {
-        char n[16];
-        snprintf(n, sizeof n, "%d", PLAN_TARGETS_MAX);
-        return usage_err("at most %s --mx hosts", n);
+        _Static_assert(PLAN_TARGETS_MAX == 16, "the message below says 16");
+        return usage_err("at most 16 --mx hosts", NULL, NULL);
     }
     for (size_t i = 0; i < a->target.nmx; i++)
         if (strcmp(a->mx[i], buf) == 0)
-            return usage_err("--mx %s given twice", v);
+            return usage_err("--mx", v, "given twice");
     a->mx[a->target.nmx] = xstrdup(buf);
     a->target.mx[a->target.nmx] = a->mx[a->target.nmx];
     a->target.nmx++;
@@ -121,21 +116,20 @@ static int split_args(int argc, char **argv, struct plan_args *a, char **rest, i
             rest[(*nrest)++] = argv[i];
         } else if (is_opt(s, "--mx")) {
             if (!(v = opt_value(argc, argv, &i, "--mx")))
-                return usage_err("--mx needs a host name%s", "");
+                return usage_err("--mx needs a host name", NULL, NULL);
             int rc = add_target(a, v);
             if (rc)
                 return rc;
         } else if (is_opt(s, "--mode")) {
             if (!(v = opt_value(argc, argv, &i, "--mode")))
-                return usage_err("--mode needs testing or enforce%s", "");
+                return usage_err("--mode needs testing or enforce", NULL, NULL);
             if (strcmp(v, "testing") == 0)
                 a->target.mode = STS_MODE_TESTING;
             else if (strcmp(v, "enforce") == 0)
                 a->target.mode = STS_MODE_ENFORCE;
             else
-                return usage_err("--mode %s: testing or enforce (to remove MTA-STS use "
-                                 "--remove)",
-                                 v);
+                return usage_err("--mode", v,
+                                 "testing or enforce (to remove MTA-STS use --remove)");
         } else if (strcmp(s, "--via-testing") == 0) {
             a->target.via_testing = true;
         } else if (strcmp(s, "--remove") == 0) {
@@ -145,13 +139,13 @@ static int split_args(int argc, char **argv, struct plan_args *a, char **rest, i
         } else if (is_opt(s, "--step")) {
             char *end;
             if (!(v = opt_value(argc, argv, &i, "--step")))
-                return usage_err("--step needs a number%s", "");
+                return usage_err("--step needs a number", NULL, NULL);
             a->step = strtol(v, &end, 10);
             if (*end || end == v || a->step < 1 || a->step > PLAN_STEPS_MAX)
-                return usage_err("--step %s: a step number", v);
+                return usage_err("--step", v, "a step number");
         } else if (is_opt(s, "--state")) {
             if (!(v = opt_value(argc, argv, &i, "--state")) || !*v)
-                return usage_err("--state needs a directory%s", "");
+                return usage_err("--state needs a directory", NULL, NULL);
             a->state = v;
         } else {
             rest[(*nrest)++] = argv[i];
@@ -163,15 +157,15 @@ static int split_args(int argc, char **argv, struct plan_args *a, char **rest, i
 static int check_combination(const struct plan_args *a, const struct cli_opts *o)
 {
     if (o->batch_file)
-        return usage_err("plans one domain at a time (no --batch)%s", "");
+        return usage_err("plans one domain at a time (no --batch)", NULL, NULL);
     if (o->ndomains != 1)
-        return usage_err(o->ndomains ? "one DOMAIN only%s" : "no DOMAIN given%s", "");
+        return usage_err(o->ndomains ? "one DOMAIN only" : "no DOMAIN given", NULL, NULL);
     if (a->target.remove && (a->target.nmx || a->target.mode || a->target.via_testing))
-        return usage_err("--remove takes no --mx, --mode or --via-testing%s", "");
+        return usage_err("--remove takes no --mx, --mode or --via-testing", NULL, NULL);
     if (!a->target.remove && !a->target.nmx)
-        return usage_err("give the target MX set (--mx HOST...) or --remove%s", "");
+        return usage_err("give the target MX set (--mx HOST...) or --remove", NULL, NULL);
     if (a->verify != (a->step > 0))
-        return usage_err("--step N and --verify go together%s", "");
+        return usage_err("--step N and --verify go together", NULL, NULL);
     return 0;
 }
 
@@ -294,7 +288,7 @@ int cmd_plan(int argc, char **argv)
     if (!rc)
         rc = check_combination(&a, &o);
     if (!rc && domain_normalize(o.domains[0], domain, sizeof domain, err, sizeof err) < 0)
-        rc = usage_err("%s: not a domain name", o.domains[0]);
+        rc = usage_err("DOMAIN", o.domains[0], "not a domain name");
     a.json = !rc && o.json;
     if (!rc)
         dir = plan_store_dir(a.state);
