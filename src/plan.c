@@ -120,6 +120,7 @@ struct live {
     struct strset patterns;
     struct strset old_hosts;
     long long mx_ttl;
+    bool mx_ttl_assumed;     /* no MX TTL was seen: PLAN_UNKNOWN_TTL is used */
 };
 
 static long long answer_ttl(const struct dns_answer *a, uint16_t type)
@@ -151,6 +152,11 @@ static void live_from_report(const struct report *r, struct live *l)
         for (size_t i = 0; i < r->mx.nhosts; i++)
             set_add(&l->old_hosts, r->mx.hosts[i]->host);
     l->mx_ttl = answer_ttl(r->mx.answer, DNS_T_MX);
+    /* no MX record (the implicit MX) or no answer: how long resolvers keep what they have is
+     * not known from here, so a day is assumed (a common SOA minimum / TTL ceiling) */
+    l->mx_ttl_assumed = l->mx_ttl < 0 && l->old_hosts.n > 0;
+    if (l->mx_ttl_assumed)
+        l->mx_ttl = PLAN_UNKNOWN_TTL;
 }
 
 /* ---- building the plan ---- */
@@ -346,6 +352,11 @@ static void plan_change(struct plan *p, const struct report *r, const struct liv
     if (r->mx.implicit)
         add_note(p, "mx.implicit", SEV_INFO, r->domain, false,
                  "no MX record today: senders use %s itself until the MX change", r->domain);
+    if (l->mx_ttl_assumed)
+        add_note(p, "plan.ttl_assumed", SEV_WARNING, r->domain, false,
+                 "no MX TTL was seen: the plan assumes %d s; use the real TTL of what senders "
+                 "cache now if it is longer",
+                 PLAN_UNKNOWN_TTL);
 
     struct strset target_pat = {0}, during_pat = {0}, target_hosts = {0};
     for (size_t i = 0; i < t->nmx; i++) {

@@ -28,6 +28,7 @@
 #define PLAN_TESTING_WATCH 86400 /* a full day of TLS-RPT reports (RFC 8460 4.1: daily) */
 #define PLAN_NONE_MAX_AGE 86400  /* RFC 8461 8.3: "a small max_age (e.g., one day)" */
 #define PLAN_DEFAULT_MAX_AGE 604800
+#define PLAN_UNKNOWN_TTL 86400   /* assumed when no MX TTL is known (implicit MX) */
 
 enum plan_action {
     PLAN_PUBLISH_POLICY,

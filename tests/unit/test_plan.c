@@ -337,6 +337,30 @@ START_TEST(broken_policy_still_waits_the_ttl)
 }
 END_TEST
 
+/* No MX record today (implicit MX): the TTL senders hold is unknown, a day is assumed. */
+START_TEST(implicit_mx_assumes_a_day)
+{
+    struct report *r = fx_base("example.com");
+    fx_sts_ok(r, "1");
+    r->sts.answer = answer("_mta-sts.example.com", DNS_T_TXT, 300, 1);
+    static const char *const pats[] = {"example.com"};
+    fx_policy(r, STS_MODE_ENFORCE, pats, 1);
+    r->mx.implicit = true;
+    fx_addr(fx_host(r, "example.com", -1, true, true), "192.0.2.1", true, 80, true, NULL)
+        ->tls_valid = true;
+    planned(r, "mx.example.net", true, 1);
+    struct plan_target t = target("mx.example.net", NULL);
+    struct plan p;
+    plan_make(r, &t, NOW, 0, &p);
+    ck_assert_int_eq(p.steps[2].action, PLAN_CHANGE_MX);
+    ck_assert_int_eq(p.steps[2].mx[0].preference, 10);
+    ck_assert(p.steps[3].not_before == NOW + 300 + PLAN_UNKNOWN_TTL);
+    ck_assert_int_eq(plan_exit_code(&p), 1);
+    plan_free(&p);
+    report_free(r);
+}
+END_TEST
+
 START_TEST(verify_steps)
 {
     struct report *r = live(STS_MODE_ENFORCE, 300, 3600);
@@ -450,6 +474,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, nothing_to_do);
     tcase_add_test(tc, no_policy_yet);
     tcase_add_test(tc, broken_policy_still_waits_the_ttl);
+    tcase_add_test(tc, implicit_mx_assumes_a_day);
     tcase_add_test(tc, verify_steps);
     tcase_add_test(tc, store_round_trip);
     suite_add_tcase(s, tc);
