@@ -176,9 +176,9 @@ static struct plan_step *add_step(struct plan *p, enum plan_action a, time_t whe
     return s;
 }
 
-static void add_note(struct plan *p, const char *code, enum severity sev, const char *subject,
+static void add_note(struct plan *p, enum problem_id id, enum severity sev, const char *subject,
                      bool blocks, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void add_note(struct plan *p, const char *code, enum severity sev, const char *subject,
+static void add_note(struct plan *p, enum problem_id id, enum severity sev, const char *subject,
                      bool blocks, const char *fmt, ...)
 {
     p->notes = xreallocarray(p->notes, p->nnotes + 1, sizeof *p->notes);
@@ -188,7 +188,7 @@ static void add_note(struct plan *p, const char *code, enum severity sev, const 
     char buf[1024];
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    n->code = xstrdup(code);
+    n->code = xstrdup(problem_def(id)->code);
     n->severity = sev;
     n->subject = xstrdup(subject ? subject : "");
     n->message = xstrdup(buf);
@@ -265,12 +265,12 @@ static void target_notes(struct plan *p, const struct report *r, bool enforce_ah
             if (strcasecmp(r->planned[j]->host, name) == 0)
                 h = r->planned[j];
         if (!h) {
-            add_note(p, "plan.target_unchecked", SEV_WARNING, name, false,
+            add_note(p, PROB_PLAN_TARGET_UNCHECKED, SEV_WARNING, name, false,
                      "%s was not checked (the check ended early)", name);
             continue;
         }
         if (!h->naddrs) {
-            add_note(p, "mx.resolve", SEV_WARNING, name, false,
+            add_note(p, PROB_MX_RESOLVE, SEV_WARNING, name, false,
                      "%s has no A or AAAA record yet: planned anyway; it must resolve and "
                      "offer STARTTLS with a valid certificate before the MX change",
                      name);
@@ -282,13 +282,13 @@ static void target_notes(struct plan *p, const struct report *r, bool enforce_ah
             if (!s || a->tls_valid)
                 continue;
             if (s->fail == SMTP_FAIL_CONNECT || s->fail == SMTP_FAIL_BANNER) {
-                add_note(p, s->fail == SMTP_FAIL_CONNECT ? "smtp.connect" : "smtp.banner",
+                add_note(p, s->fail == SMTP_FAIL_CONNECT ? PROB_SMTP_CONNECT : PROB_SMTP_BANNER,
                          SEV_WARNING, name, false,
                          "%s [%s] could not be checked from here (%s): check it from a host "
                          "that can reach port 25 before the MX change",
                          name, a->address, s->error ? s->error : "no answer");
             } else if (s->fail == SMTP_FAIL_NO_STARTTLS || s->fail == SMTP_FAIL_STARTTLS) {
-                add_note(p, "smtp.starttls_missing", SEV_ERROR, name, true,
+                add_note(p, PROB_SMTP_STARTTLS_MISSING, SEV_ERROR, name, true,
                          "%s [%s] does not offer STARTTLS: fix it first (MTA-STS senders "
                          "never deliver to it, RFC 8461 4)",
                          name, a->address);
@@ -300,7 +300,7 @@ static void target_notes(struct plan *p, const struct report *r, bool enforce_ah
                                   : t->expired      ? "certificate expired"
                                   : t->verify_error ? t->verify_error
                                                     : "TLS older than 1.2 or not trusted";
-                add_note(p, "tls.cert.untrusted", enforce_ahead ? SEV_ERROR : SEV_WARNING, name,
+                add_note(p, PROB_TLS_CERT_UNTRUSTED, enforce_ahead ? SEV_ERROR : SEV_WARNING, name,
                          enforce_ahead, "%s [%s]: a sender refuses its TLS (%s): %s", name,
                          a->address, why,
                          enforce_ahead ? "fix it first" : "testing senders deliver and report");
@@ -343,17 +343,17 @@ static void plan_change(struct plan *p, const struct report *r, const struct liv
                                                                         : PLAN_DEFAULT_MAX_AGE;
     target_notes(p, r, during == STS_MODE_ENFORCE || final == STS_MODE_ENFORCE);
     if (!live_active)
-        add_note(p, "plan.no_live_policy", SEV_INFO, r->domain, false,
+        add_note(p, PROB_PLAN_NO_LIVE_POLICY, SEV_INFO, r->domain, false,
                  "no MTA-STS policy is in force (%s): no sender holds one, so nothing needs "
                  "to be waited out before the MX change",
                  !l->txt_ok      ? "no valid _mta-sts record"
                  : !l->policy_ok ? "no valid policy"
                                  : "mode none");
     if (r->mx.implicit)
-        add_note(p, "mx.implicit", SEV_INFO, r->domain, false,
+        add_note(p, PROB_MX_IMPLICIT, SEV_INFO, r->domain, false,
                  "no MX record today: senders use %s itself until the MX change", r->domain);
     if (l->mx_ttl_assumed)
-        add_note(p, "plan.ttl_assumed", SEV_WARNING, r->domain, false,
+        add_note(p, PROB_PLAN_TTL_ASSUMED, SEV_WARNING, r->domain, false,
                  "no MX TTL was seen: the plan assumes %d s; use the real TTL of what senders "
                  "cache now if it is longer",
                  PLAN_UNKNOWN_TTL);
@@ -492,7 +492,7 @@ static void plan_change(struct plan *p, const struct report *r, const struct liv
         free(why_p);
     }
     if (!p->nsteps)
-        add_note(p, "plan.nothing_to_do", SEV_INFO, r->domain, false,
+        add_note(p, PROB_PLAN_NOTHING_TO_DO, SEV_INFO, r->domain, false,
                  "the live MX set and policy already are the target");
     set_free(&target_pat);
     set_free(&during_pat);
@@ -512,12 +512,12 @@ static void plan_remove(struct plan *p, const struct report *r, const struct liv
                 "the new id makes senders fetch the mode none policy (RFC 8461 3.1, 8.3)");
         hold = p->now + (time_t)l->max_age;
     } else if (l->txt_ok && l->policy_ok) {
-        add_note(p, "plan.already_none", SEV_WARNING, r->domain, false,
+        add_note(p, PROB_PLAN_ALREADY_NONE, SEV_WARNING, r->domain, false,
                  "the live policy is already mode none; without the history of earlier checks "
                  "mxray cannot tell when it replaced the last enforce or testing policy: delete "
                  "only once that policy's max_age has passed since then");
     } else if (l->txt_present || l->policy_served) {
-        add_note(p, "plan.no_live_policy", SEV_WARNING, r->domain, false,
+        add_note(p, PROB_PLAN_NO_LIVE_POLICY, SEV_WARNING, r->domain, false,
                  "no valid MTA-STS record and policy pair is published, so senders fetch "
                  "nothing new; senders that fetched a policy earlier keep it for its max_age");
     }
@@ -542,7 +542,7 @@ static void plan_remove(struct plan *p, const struct report *r, const struct liv
         add_step(p, PLAN_DELETE_POLICY, when, why);
     }
     if (!p->nsteps)
-        add_note(p, "plan.nothing_to_do", SEV_INFO, r->domain, false,
+        add_note(p, PROB_PLAN_NOTHING_TO_DO, SEV_INFO, r->domain, false,
                  "no MTA-STS record or policy is published");
 }
 
