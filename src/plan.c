@@ -352,6 +352,11 @@ static void plan_change(struct plan *p, const struct report *r, const struct liv
     if (r->mx.implicit)
         add_note(p, PROB_MX_IMPLICIT, SEV_INFO, r->domain, false,
                  "no MX record today: senders use %s itself until the MX change", r->domain);
+    if (during == STS_MODE_TESTING && final == STS_MODE_ENFORCE && r->tlsrpt.status != TXT_OK)
+        add_note(p, PROB_TLSRPT_MISSING, SEV_WARNING, r->domain, false,
+                 "no usable TLS-RPT record: publish _smtp._tls.%s (RFC 8460) before the testing "
+                 "phase, or no sender reports what would have failed under enforce",
+                 r->domain);
     if (l->mx_ttl_assumed)
         add_note(p, PROB_PLAN_TTL_ASSUMED, SEV_WARNING, r->domain, false,
                  "no MX TTL was seen: the plan assumes %d s; use the real TTL of what senders "

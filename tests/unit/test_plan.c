@@ -207,6 +207,8 @@ START_TEST(enforce_via_testing)
     ck_assert(p.steps[4].not_before == NOW + 604800 + PLAN_TESTING_WATCH);
     ck_assert_ptr_nonnull(strstr(p.steps[4].policy, "mode: enforce\r\n"));
     ck_assert_ptr_null(strstr(p.steps[4].policy, "mx1.example.com"));
+    ck_assert_int_eq(plan_exit_code(&p), 1); /* the fixture has no TLS-RPT record */
+    ck_assert_str_eq(p.notes[p.nnotes - 1].code, "tlsrpt.missing");
     every_policy_lints(&p);
     ids_valid_distinct(&p, "20260101000000");
     plan_free(&p);
