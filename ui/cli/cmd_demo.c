@@ -5,6 +5,7 @@
  * lab, then engine_init_on. engine_fini frees it all, after lab_stop removed the lab's
  * watches. */
 #include "cmd_demo.h"
+#include "assets.h"
 #include "cmd_lab.h"
 #include "diag.h"
 #include "dns.h"
@@ -111,7 +112,7 @@ int cmd_demo(int argc, char **argv)
     }
     const char *dir = lab_asset_dir();
     if (!dir) {
-        fprintf(stderr, "mxray demo: no scenario directory (set MXRAY_ASSETS)\n");
+        fprintf(stderr, "mxray demo: no scenarios (searched %s)\n", asset_search_desc());
         return 69;
     }
     return run(dir, scenario, no_color);
