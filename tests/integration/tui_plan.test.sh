@@ -61,13 +61,13 @@ echo "PASS an IP address is refused with a reason"
 for _ in $(seq 1 12); do keys BSpace; done
 keys "$TENANT" Enter
 wait_for "plan of migrate-to-exo.mxray.test: 5 steps; saved" 20
-grep -q "> 1. publish the policy file" "$WORK/screen" || fail "step 1 not selected"
+grep -q "> 1. Publish the policy file" "$WORK/screen" || fail "step 1 not selected"
 grep -q "mx: \*.mail.protection.mxray.test" "$WORK/screen" || fail "no wildcard pattern"
-grep -Eq "3. change the MX records .*\(in 15 min\)" "$WORK/screen" || fail "MX change not at +15 min"
-grep -Eq "4. publish the policy file .*\(in 45 min\)" "$WORK/screen" || fail "final policy not at +45 min"
+grep -Eq "3. Change the MX records .*\(in 15 min\)" "$WORK/screen" || fail "MX change not at +15 min"
+grep -Eq "4. Publish the policy file .*\(in 45 min\)" "$WORK/screen" || fail "final policy not at +45 min"
 echo "PASS the steps as a list, times from the TTLs (900 s, then 1800 s)"
 keys j j
-wait_for "> 3. change the MX records"
+wait_for "> 3. Change the MX records"
 wait_for "MX 30 $TENANT"
 echo "PASS Down opens the MX change"
 keys k k w

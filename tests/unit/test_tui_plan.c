@@ -78,13 +78,13 @@ START_TEST(lines_open_the_selected_step)
     int sel;
     enum tui_role role;
     view_plan_lines(&v, v.plan.now, &l, &sel);
-    ck_assert(has_line(&l, "1. publish the policy file", &role));
+    ck_assert(has_line(&l, "1. Publish the policy file", &role));
     ck_assert_int_eq(role, TR_SELECTED);
     ck_assert(has_line(&l, "mx: mx9.example.com", NULL));
-    ck_assert(has_line(&l, "2. change the MX records", NULL));
+    ck_assert(has_line(&l, "2. Change the MX records", NULL));
     ck_assert(has_line(&l, "(in 15 min)", NULL));
     ck_assert(!has_line(&l, "MX 10 mx9.example.com", NULL)); /* step 2 closed */
-    ck_assert_ptr_nonnull(strstr(l.v[sel].text, "1. publish"));
+    ck_assert_ptr_nonnull(strstr(l.v[sel].text, "1. Publish"));
     tui_lines_clear(&l);
     v.sel = 1;
     view_plan_lines(&v, v.plan.now, &l, &sel);

@@ -1,6 +1,7 @@
 /* plan_text - the human plan and verify output (contract in plan_text.h). */
 #include "plan_text.h"
 #include "escape.h"
+#include "present.h"
 #include "xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -47,53 +48,19 @@ static void iso(time_t t, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-const char *plan_text_when(time_t t, time_t now, char *buf, size_t len)
-{
-    char stamp[32];
-    iso(t, stamp, sizeof stamp);
-    long long d = (long long)(t - now);
-    if (d <= 0)
-        snprintf(buf, len, "%s (now)", stamp);
-    else if (d < 3600)
-        snprintf(buf, len, "%s (in %lld min)", stamp, (d + 59) / 60);
-    else if (d < 2 * 86400)
-        snprintf(buf, len, "%s (in %lld h %lld min)", stamp, d / 3600, (d % 3600 + 59) / 60);
-    else
-        snprintf(buf, len, "%s (in %lld days %lld h)", stamp, d / 86400, (d % 86400) / 3600);
-    return buf;
-}
-
-static const char *action_words(enum plan_action a)
-{
-    switch (a) {
-    case PLAN_PUBLISH_POLICY:
-        return "Publish the policy file";
-    case PLAN_PUBLISH_STS_RECORD:
-        return "Publish the _mta-sts TXT record";
-    case PLAN_CHANGE_MX:
-        return "Change the MX records";
-    case PLAN_WAIT:
-        return "Wait and watch";
-    case PLAN_DELETE_STS_RECORD:
-        return "Delete the _mta-sts TXT record";
-    case PLAN_DELETE_POLICY:
-        return "Delete the policy file";
-    }
-    return "?";
-}
-
 static void step_text(FILE *f, const struct plan *p, const struct plan_step *s, bool color)
 {
     char when[96];
-    fprintf(f, "%sStep %d  %s%s  [%s]\n", sgr(color, "\033[1m"), s->n, action_words(s->action),
-            sgr(color, "\033[0m"), plan_action_name(s->action));
-    fprintf(f, "  not before: %s\n", plan_text_when(s->not_before, p->now, when, sizeof when));
+    fprintf(f, "%sStep %d  %s%s  [%s]\n", sgr(color, "\033[1m"), s->n,
+            present_plan_action(s->action), sgr(color, "\033[0m"), plan_action_name(s->action));
+    fprintf(f, "  not before: %s\n", present_when(s->not_before, p->now, when, sizeof when));
     fputs("  why: ", f);
     wrap(f, s->why, 7, 7);
     if (s->policy) {
         char *dom = escape_str(p->domain);
-        fprintf(f, "  serve at https://mta-sts.%s/.well-known/mta-sts.txt\n"
-                   "  (Content-Type text/plain, lines ending in CRLF):\n",
+        fprintf(f,
+                "  serve at https://mta-sts.%s/.well-known/mta-sts.txt\n"
+                "  (Content-Type text/plain, lines ending in CRLF):\n",
                 dom);
         free(dom);
         for (const char *l = s->policy; *l;) {
@@ -220,7 +187,7 @@ void plan_verify_text_write(FILE *f, const struct plan *p, size_t n, const struc
         if (n < p->nsteps) {
             char when[96];
             fprintf(f, " Step %zu not before %s.", n + 1,
-                    plan_text_when(p->steps[n].not_before, now, when, sizeof when));
+                    present_when(p->steps[n].not_before, now, when, sizeof when));
         }
         fputc('\n', f);
     } else {

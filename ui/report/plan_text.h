@@ -13,7 +13,5 @@
 void plan_text_write(FILE *f, const struct plan *p, const char *again, bool color);
 void plan_verify_text_write(FILE *f, const struct plan *p, size_t n, const struct plan_check *c,
                             time_t now, bool color);
-/* plan_text_when - "2026-12-05T10:00:00Z (in 5 min)" into buf. */
-const char *plan_text_when(time_t t, time_t now, char *buf, size_t len);
 
 #endif

@@ -2,7 +2,7 @@
 #include "view_plan.h"
 #include "domain.h"
 #include "escape.h"
-#include "plan_text.h"
+#include "present.h"
 #include "xalloc.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -68,25 +68,6 @@ void view_plan_reset(struct view_plan *v)
     memset(v, 0, sizeof *v);
 }
 
-static const char *action_title(enum plan_action a)
-{
-    switch (a) {
-    case PLAN_PUBLISH_POLICY:
-        return "publish the policy file";
-    case PLAN_PUBLISH_STS_RECORD:
-        return "publish the _mta-sts TXT record";
-    case PLAN_CHANGE_MX:
-        return "change the MX records";
-    case PLAN_WAIT:
-        return "wait and watch the TLS reports";
-    case PLAN_DELETE_STS_RECORD:
-        return "delete the _mta-sts TXT record";
-    case PLAN_DELETE_POLICY:
-        return "delete the policy file";
-    }
-    return "?";
-}
-
 static void step_detail(const struct plan *p, const struct plan_step *s, struct tui_lines *out)
 {
     tui_lines_add(out, TR_NORMAL, 4, "why: %s", s->why ? s->why : "");
@@ -139,7 +120,8 @@ void view_plan_lines(const struct view_plan *v, time_t now, struct tui_lines *ou
         if (sel)
             *sel_line = (int)out->n;
         tui_lines_add(out, sel ? TR_SELECTED : TR_NORMAL, 0, "%s %d. %s  %s", sel ? ">" : " ", s->n,
-                      action_title(s->action), plan_text_when(s->not_before, now, b, sizeof b));
+                      present_plan_action(s->action),
+                      present_when(s->not_before, now, b, sizeof b));
         if (sel)
             step_detail(p, s, out);
     }
