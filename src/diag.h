@@ -33,6 +33,9 @@ struct diag_opts {
      * They land in report.planned. */
     const char *const *planned_hosts;
     size_t nplanned_hosts;
+    int warn_days;                 /* tls.cert.expiring below this many days (0: 21) */
+    int crit_days;                 /* monitoring critical below this many days (0: 7) */
+    const char *state_dir;         /* keep and compare per-domain state here; NULL: none */
 };
 
 enum diag_event_type {

@@ -83,7 +83,7 @@ static int run(const char *dir, const char *scenario, bool no_color)
     opts.nconnect_to = lab_connect_to(lab, &opts.connect_to);
     struct tui_config c = {
         .engine = &e, .opts = &opts, .no_color = no_color, .choices = choices, .nchoices = n,
-        .resolver_desc = lab_resolver(lab),
+        .resolver_desc = lab_resolver(lab), .zone = LAB_ZONE,
         .domain = pick >= 0 ? info[pick].domain : NULL,
         .input = pick >= 0 ? info[pick].domain : NULL};
     int rc = tui_run(&c);

@@ -27,6 +27,7 @@ struct tui_config {
     const struct tui_choice *choices; size_t nchoices; /* non-empty: open on a scenario picker */
     const char *resolver_desc;      /* shown in the header */
     const char *export_dir;         /* where e writes files; NULL = current dir */
+    const char *zone;               /* the demo's lab zone: n accepts only names under it */
 };
 int tui_run(const struct tui_config *c); /* returns the process exit status */
 
