@@ -1,5 +1,6 @@
 /* plan - the migration planner (contract and rules in plan.h). */
 #include "plan.h"
+#include "state.h"
 #include "xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -625,4 +626,29 @@ int plan_exit_code(const struct plan *p)
         if (p->notes[i].severity >= SEV_WARNING)
             return 1;
     return 0;
+}
+
+time_t plan_history_until(const struct domain_state *s, time_t now)
+{
+    time_t until = 0;
+    for (size_t i = 0; s && i < s->ntimeline; i++) {
+        const struct state_event *e = &s->timeline[i];
+        if (!e->mode || e->max_age <= 0 ||
+            (strcmp(e->mode, "enforce") != 0 && strcmp(e->mode, "testing") != 0))
+            continue;
+        /* served from first_seen until at most the next change was first seen */
+        time_t served = i + 1 < s->ntimeline ? s->timeline[i + 1].first_seen : now;
+        if (served < e->last_seen)
+            served = e->last_seen;
+        time_t t = served + (time_t)e->max_age;
+        if (t > until)
+            until = t;
+    }
+    if (s && s->policy_known && s->mode && s->max_age > 0 &&
+        (!strcmp(s->mode, "enforce") || !strcmp(s->mode, "testing"))) {
+        time_t t = (s->policy_fetched > s->seen ? s->policy_fetched : s->seen) + (time_t)s->max_age;
+        if (t > until)
+            until = t;
+    }
+    return until;
 }

@@ -93,6 +93,13 @@ struct plan {
     char *resolver;
 };
 
+struct domain_state;
+/* plan_history_until - from the state earlier checks kept (state.h): the latest time a sender
+ * may still hold a policy seen then (each enforce or testing policy of the timeline was
+ * served at most until the next change was seen, the last one until now; plus its max_age),
+ * or 0 when the state knows of none. */
+time_t plan_history_until(const struct domain_state *s, time_t now);
+
 /* plan_make - plan for a finished report. history_until: the latest time a policy fetched
  * earlier may still be cached by a sender (from the state of earlier checks), 0 unknown.
  * Returns 0 (out filled; free with plan_free). */

@@ -181,6 +181,27 @@ expect_rc 2 "removal step 3 is not live yet (TXT still there)" plan --remove --s
 lab_up --no-sts-record --no-policy || exit 1
 expect_rc 0 "removal step 4 is live once the lab deletes both" plan --remove --step 4 --verify
 
+# ---- the history of earlier checks (issue 13's state): the longest max_age seen ----
+lab_up || exit 1
+expect_rc 0 "a check keeps the state (max_age 1209600 seen)" \
+    "$MXRAY" check --state "$TMP/hist" "${LABARGS[@]}" "$DOM"
+printf 'version: STSv1\r\nmode: enforce\r\nmx: mail.%s\r\nmx: mail2.%s\r\nmax_age: 86400\r\n' \
+    "$DOM" "$DOM" >"$TMP/short"
+lab_up --policy "$TMP/short" --sts-record "v=STSv1; id=20260102000000" || exit 1
+expect_rc 0 "plan: remove, with the history" "$MXRAY" plan --state "$TMP/hist" --json \
+    "${LABARGS[@]}" "$DOM" --remove
+cp "$TMP/out" "$TMP/hist.json"
+check_plan "removal waits the longest max_age seen (the history), not the live one" \
+    "$TMP/hist.json" '
+assert acts[2] == "delete_sts_record", acts
+assert 1209600 - 5 <= d(3) <= 1209600 + 5, d(3)
+assert p["live"]["max_age"] >= 1209600 - 5, p["live"]'
+expect_rc 0 "plan: remove, without history (--no-state)" "$MXRAY" plan --no-state --json \
+    "${LABARGS[@]}" "$DOM" --remove
+cp "$TMP/out" "$TMP/nohist.json"
+check_plan "without the history only the live max_age counts" "$TMP/nohist.json" '
+assert d(3) == 86400, d(3)'
+
 # ---- moving every MX to Exchange Online (last: the saved plan is this one) ----
 lab_up || exit 1
 expect_rc 0 "plan: move every MX to the tenant host" plan --json --mx "$TENANT"

@@ -3,6 +3,7 @@
  * linter accepts, bad targets, and the saved plan read back. */
 #include "plan.h"
 #include "plan_store.h"
+#include "state.h"
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function" /* only some fixtures are used here */
 #include "report_fixtures.h"
@@ -225,6 +226,39 @@ START_TEST(history_extends_the_wait)
     ck_assert_int_eq(p.nsteps, 4);
     ck_assert(p.steps[2].not_before == NOW + 2 * 604800);
     ck_assert_int_eq(p.max_age_seen, 2 * 604800);
+    plan_free(&p);
+    report_free(r);
+}
+END_TEST
+
+/* The history of earlier checks: an enforce policy with a long max_age, replaced by a short
+ * one, is still cached by senders until the replacement was seen plus the old max_age. */
+START_TEST(history_from_state)
+{
+    struct domain_state st = {0};
+    struct state_event ev[3] = {
+        {.first_seen = NOW - 10 * 86400, .last_seen = NOW - 5 * 86400, .mode = "enforce",
+         .max_age = 31536000},
+        {.first_seen = NOW - 4 * 86400, .last_seen = NOW, .mode = "testing", .max_age = 86400},
+        {.first_seen = NOW, .last_seen = NOW, .mode = "none", .max_age = 86400},
+    };
+    st.timeline = ev;
+    st.ntimeline = 3;
+    /* the year-long enforce policy was served until the testing one was first seen */
+    ck_assert(plan_history_until(&st, NOW) == NOW - 4 * 86400 + 31536000);
+    st.ntimeline = 0;
+    ck_assert(plan_history_until(&st, NOW) == 0);
+    ev[0].mode = "none";
+    st.ntimeline = 1;
+    ck_assert(plan_history_until(&st, NOW) == 0); /* mode none caches are harmless */
+    /* used by the plan: the removal waits for it */
+    st.ntimeline = 3;
+    ev[0].mode = "enforce";
+    struct report *r = live(STS_MODE_ENFORCE, 300, 3600);
+    struct plan_target t = {.remove = true};
+    struct plan p;
+    plan_make(r, &t, NOW, plan_history_until(&st, NOW), &p);
+    ck_assert(p.steps[2].not_before == NOW - 4 * 86400 + 31536000);
     plan_free(&p);
     report_free(r);
 }
@@ -470,6 +504,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, patterns_exact_unless_provider);
     tcase_add_test(tc, enforce_via_testing);
     tcase_add_test(tc, history_extends_the_wait);
+    tcase_add_test(tc, history_from_state);
     tcase_add_test(tc, removal);
     tcase_add_test(tc, target_without_starttls_blocks);
     tcase_add_test(tc, unresolved_target_warns);

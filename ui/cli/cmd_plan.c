@@ -1,8 +1,10 @@
 /* cmd_plan - `mxray plan` (contract in cmd_plan.h).
  *
- * The plan's own options (--mx, --mode, --via-testing, --remove, --step, --verify, --state)
- * are taken out first; everything else goes to the one argument parser of `check`, so the
- * live check runs with exactly check's options. The check probes the target hosts too
+ * The plan's own options (--mx, --mode, --via-testing, --remove, --step, --verify) are taken
+ * out first; everything else goes to the one argument parser of `check`, so the live check
+ * runs with exactly check's options (--state DIR and --no-state included: the check keeps its
+ * history there as check does, the plan reads it for the longest max_age seen, and plans are
+ * saved in DIR/plans). The check probes the target hosts too
  * (diag_opts.planned_hosts). Then the engine plans (src/plan.c) or verifies a step of the
  * saved plan (src/plan_verify.c), and a writer prints it. */
 #include "cmd_plan.h"
@@ -15,6 +17,7 @@
 #include "plan_json.h"
 #include "plan_store.h"
 #include "plan_text.h"
+#include "state.h"
 #include "usage.h"
 #include "xalloc.h"
 #include <arpa/inet.h>
@@ -33,7 +36,6 @@ static void on_signal(int sig)
 struct plan_args {
     struct plan_target target;
     char *mx[PLAN_TARGETS_MAX]; /* normalized */
-    const char *state;
     long step;
     bool verify;
     bool json;
@@ -143,10 +145,6 @@ static int split_args(int argc, char **argv, struct plan_args *a, char **rest, i
             a->step = strtol(v, &end, 10);
             if (*end || end == v || a->step < 1 || a->step > PLAN_STEPS_MAX)
                 return usage_err("--step", v, "a step number");
-        } else if (is_opt(s, "--state")) {
-            if (!(v = opt_value(argc, argv, &i, "--state")) || !*v)
-                return usage_err("--state needs a directory", NULL, NULL);
-            a->state = v;
         } else {
             rest[(*nrest)++] = argv[i];
         }
@@ -242,11 +240,26 @@ static int do_verify(const struct plan_args *a, const struct plan *saved, const 
     return rc;
 }
 
-static int do_plan(int argc, char **argv, const struct plan_args *a, const char *dir,
-                   const struct report *r, bool color)
+/* history_until - from the history earlier checks kept (read after this check added itself):
+ * until when a policy seen earlier may still be cached; 0 when none is known. */
+static time_t history_until(const struct cli_opts *o, const char *domain, time_t now)
+{
+    const char *sdir = cmd_state_dir(o);
+    struct domain_state st;
+    char why[256];
+    if (!sdir || state_read(sdir, domain, &st, why, sizeof why) != STATE_OK)
+        return 0;
+    time_t until = plan_history_until(&st, now);
+    state_free(&st);
+    return until;
+}
+
+static int do_plan(int argc, char **argv, const struct plan_args *a, const struct cli_opts *o,
+                   const char *dir, const struct report *r, bool color)
 {
     struct plan p;
-    plan_make(r, &a->target, time(NULL), 0, &p);
+    time_t now = time(NULL);
+    plan_make(r, &a->target, now, history_until(o, r->domain, now), &p);
     char err[512];
     bool saved = dir && plan_store_save(dir, &p, err, sizeof err) == 0;
     if (a->json) {
@@ -257,7 +270,8 @@ static int do_plan(int argc, char **argv, const struct plan_args *a, const char 
         free(again);
     }
     if (!saved) {
-        char *safe = escape_str(dir ? err : "no state directory (set HOME or use --state)");
+        char *safe = escape_str(
+            dir ? err : "no state directory (--no-state, or set HOME, or use --state DIR)");
         fprintf(stderr, "mxray plan: the plan was not saved, so --verify cannot check it: %s\n",
                 safe);
         free(safe);
@@ -291,10 +305,11 @@ int cmd_plan(int argc, char **argv)
         rc = usage_err("DOMAIN", o.domains[0], "not a domain name");
     a.json = !rc && o.json;
     if (!rc)
-        dir = plan_store_dir(a.state);
+        dir = o.no_state ? NULL : plan_store_dir(o.state_dir);
     if (!rc && a.verify) {
         if (!dir || plan_store_load(dir, domain, &saved, err, sizeof err) < 0) {
-            char *safe = escape_str(dir ? err : "no state directory (set HOME or use --state)");
+            char *safe = escape_str(
+                dir ? err : "no state directory (--no-state, or set HOME, or use --state DIR)");
             fprintf(stderr, "mxray plan: %s\n", safe);
             free(safe);
             rc = 64;
@@ -322,7 +337,7 @@ int cmd_plan(int argc, char **argv)
             if (d) {
                 bool color = cmd_use_color(&o, 1);
                 rc = a.verify ? do_verify(&a, &saved, diag_report(d), color)
-                              : do_plan(argc, argv, &a, dir, diag_report(d), color);
+                              : do_plan(argc, argv, &a, &o, dir, diag_report(d), color);
                 diag_free(d);
             }
             engine_fini(&e);

@@ -13,6 +13,7 @@
 #include "domain.h"
 #include "loop.h"
 #include "plan_store.h"
+#include "state.h"
 #include "xalloc.h"
 #include <curses.h>
 #include <errno.h>
@@ -180,9 +181,17 @@ static void on_plan_event(void *arg, const struct diag_event *ev)
     if (ev->type != DIAG_EV_DONE)
         return;
     struct view_plan *v = &t->plan;
-    plan_make(ev->report, &v->target, time(NULL), 0, &v->plan);
+    time_t now = time(NULL), until = 0;
+    struct domain_state st;
+    char why[256];
+    if (t->c->opts->state_dir &&
+        state_read(t->c->opts->state_dir, ev->report->domain, &st, why, sizeof why) == STATE_OK) {
+        until = plan_history_until(&st, now); /* the longest max_age the history saw */
+        state_free(&st);
+    }
+    plan_make(ev->report, &v->target, now, until, &v->plan);
     v->ready = true;
-    char *dir = plan_store_dir(NULL), err[512] = "no state directory";
+    char *dir = plan_store_dir(t->c->opts->state_dir), err[512] = "no state directory";
     if (dir && plan_store_save(dir, &v->plan, err, sizeof err) == 0)
         set_msg(t, v->plan.blocked ? TR_FAIL : TR_OK, "plan of %s: %zu steps%s; saved for --verify",
                 v->plan.domain, v->plan.nsteps, v->plan.blocked ? ", BLOCKED" : "");
