@@ -26,7 +26,11 @@ help_of() {
     cli.c) "$BIN" --help; "$BIN" check --help ;;
     cmd_lab.c) "$BIN" lab --help ;;
     cmd_demo.c) "$BIN" demo --help ;;
+    cmd_lesson.c) "$BIN" lesson --help ;;
+    cmd_history.c) "$BIN" history --help ;;
     cmd_lint.c) "$BIN" lint --help ;;
+    cmd_plan.c) "$BIN" plan --help ;;
+    cmd_history.c) "$BIN" history --help ;;
     main.c) "$BIN" --help ;;
     *) return 1 ;;
     esac 2>&1
