@@ -245,13 +245,15 @@ static void pane_title(struct tui *t, int y, int x, int w, bool focus, const cha
 {
     attr_t a = focus ? role_attr[TR_SELECTED] | A_BOLD : role_attr[TR_BOLD];
     fill(y, x, w, focus ? role_attr[TR_SELECTED] : A_NORMAL);
-    int used = put(y, x, w, a, title);
-    if (total > h) {
-        char pos[48];
+    char pos[48] = "";
+    if (total > h)
         snprintf(pos, sizeof pos, " %d-%d/%d ", scroll + 1, scroll + h < total ? scroll + h : total, total);
-        int pw = tui_text_width(pos);
-        if (used + pw < w)
-            put(y, x + w - pw, pw, a, pos);
+    int pw = tui_text_width(pos);
+    if (pw && w - pw >= 12) { /* the position stays; a long title gives way (with an ellipsis) */
+        put_cut(y, x, w - pw, a, title, t->utf8);
+        put(y, x + w - pw, pw, a, pos);
+    } else {
+        put_cut(y, x, w, a, title, t->utf8);
     }
 }
 
@@ -355,7 +357,7 @@ static void draw_cert(struct tui *t, int x, int w)
         tui_lines_add(&lines, TR_DIM, 0, "this certificate is no longer in the report (Esc goes back)");
     } else {
         struct view_ctx v = ctx_of(t);
-        snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
+        snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s]", t->cert_index + 1,
                  tls->nchain, row->cert_owner, row->cert_where);
         view_cert_build(&lines, &v, row);
     }
