@@ -152,7 +152,7 @@ static void draw_header(struct tui *t)
  * reason the last name was refused (wrapped, at most PROMPT_ERR_ROWS rows) or how to use it. */
 static void draw_prompt(struct tui *t, int y)
 {
-    enum { PROMPT_ERR_ROWS = 3 };
+    enum { PROMPT_ERR_ROWS = 5 };
     attr_t bar = role_attr[TR_HEADER];
     struct tui_lines in = {0}, out = {0};
     if (t->perr[0])
@@ -162,8 +162,8 @@ static void draw_prompt(struct tui *t, int y)
                                         "Ctrl-U clears, Ctrl-A/E: start/end");
     tui_lines_wrap(&in, COLS - 2, 2, &out);
     int rows = out.n < PROMPT_ERR_ROWS ? (int)out.n : PROMPT_ERR_ROWS;
-    if (rows > y - 2) /* keep the header and a row of the body */
-        rows = y - 2 > 0 ? y - 2 : 0;
+    if (rows > (y - 1) / 2) /* keep the header and half the body */
+        rows = (y - 1) / 2;
     for (int i = 0; i < rows; i++) {
         const struct tui_line *l = &out.v[i];
         fill(y - rows + i, 0, COLS, A_NORMAL);
