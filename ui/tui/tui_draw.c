@@ -138,8 +138,14 @@ static void draw_header(struct tui *t)
                  TUI_DANE_UNCONFIRMED);
         x += put(0, x, COLS - x, t->color ? role_attr[TR_WARN] | A_REVERSE : bar | A_BOLD, buf);
     }
+    /* "unknown" only while it is: once done, no mode means none published or none valid */
+    enum sts_mode mode = report_policy_mode(r);
+    const char *policy = mode != STS_MODE_UNKNOWN ? sts_mode_name(mode)
+                         : !r->done                ? "pending"
+                         : v == VERDICT_NONE       ? "not published"
+                                                   : "no valid policy";
     snprintf(buf, sizeof buf, "  %s  policy: %s%s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
-             sts_mode_name(report_policy_mode(r)), r->interrupted ? "  (interrupted)" : "");
+             policy, r->interrupted ? "  (interrupted)" : "");
     x += put(0, x, COLS - x, bar, buf);
     /* The resolver only when it fits whole: half an address misleads more than none. */
     snprintf(buf, sizeof buf, "  resolver: %s",
