@@ -20,7 +20,7 @@ void usage_main(FILE *f)
             "\n"
             "Usage:\n"
             "  mxray [OPTIONS] [DOMAIN]               interactive diagnosis (terminal UI)\n"
-            "  mxray check [OPTIONS] DOMAIN...        text, JSON or Markdown report (--format)\n"
+            "  mxray check [OPTIONS] DOMAIN...        text report, --json or --format markdown\n"
             "  mxray check --batch FILE [OPTIONS]     many domains: table or JSON Lines\n"
             "  mxray lint policy FILE|-               validate a policy file offline\n"
             "  mxray lint sts-record TEXT             validate one _mta-sts TXT record\n"

@@ -207,15 +207,15 @@ static void draw_footer(struct tui *t)
         put(y, 0, COLS, bar | A_BOLD, " Export as: j JSON, m Markdown (tickets), t plain text - Esc cancels");
         return;
     }
-    if (t->msg[0]) {
-        put(y, 0, COLS, t->color ? role_attr[t->msg_role] | A_REVERSE : bar | A_BOLD, t->msg);
-        return;
+    int x = 1;
+    if (t->msg[0]) { /* the message first; the hints it leaves room for after it */
+        x = put(y, 0, COLS, t->color ? role_attr[t->msg_role] | A_REVERSE : bar | A_BOLD, t->msg);
+        x += put(y, x, COLS - x, bar, "  ");
     }
     /* this screen's keys, most useful first; a hint is drawn only when it fits whole */
     struct tui_hint hints[24];
     size_t n = tui_keys_hints(tui_screen_of(t), tui_report(t) != NULL, t->c->nchoices > 0, hints,
                               sizeof hints / sizeof hints[0]);
-    int x = 1;
     for (size_t i = 0; i < n; i++) {
         int w = tui_text_width(hints[i].key) + 1 + tui_text_width(hints[i].word);
         if (x + w > COLS)
