@@ -8,7 +8,7 @@
 # DEPS_POLICY_RC_D (tests only) replaces /usr/sbin/policy-rc.d.
 set -eu
 want="build-essential cmake pkg-config libc-ares-dev libcurl4-openssl-dev libssl-dev
-      libncurses-dev libidn2-dev"
+      libncurses-dev libidn2-dev libjansson-dev"
 case "${1:-build}" in
 build) ;;
 test)

@@ -3,6 +3,7 @@
  * Dates are shown as given (UTC, ISO 8601) plus a relative "in N days" / "expired N days ago"
  * computed from the caller's clock, so tests can pin the time. */
 #include "view_cert.h"
+#include "present.h"
 #include "tui_model.h"
 #include "mx_limits.h"
 #include "xalloc.h"
@@ -23,11 +24,9 @@ void view_cert_validity(char *buf, size_t n, const char *when, time_t t, time_t 
         return;
     }
     long long diff = (long long)t - (long long)now;
-    long long days = (diff >= 0 ? diff : -diff) / 86400;
-    if (diff >= 0)
-        snprintf(buf, n, "%s (in %lld day%s)", S(when), days, days == 1 ? "" : "s");
-    else
-        snprintf(buf, n, "%s (%lld day%s ago)", S(when), days, days == 1 ? "" : "s");
+    char rel[48]; /* "in 3 days", "1 day ago": the plural rule lives in present.c */
+    present_days_rel(rel, sizeof rel, (long)(diff / 86400));
+    snprintf(buf, n, "%s (%s)", S(when), rel);
 }
 
 static void add_list(struct tui_lines *out, const char *title, char *const *v, size_t n)
@@ -49,9 +48,9 @@ static void add_validity(struct tui_lines *out, const struct view_ctx *v, const 
     view_cert_validity(b, sizeof b, c->not_after_str, c->not_after, v->now);
     bool expired = c->not_after && v->now > c->not_after;
     if (expired) {
-        long long days = ((long long)v->now - (long long)c->not_after) / 86400;
-        ADD(TR_FAIL, 2, "not after:  %s - expired %lld day%s ago", S(c->not_after_str), days,
-            days == 1 ? "" : "s");
+        char rel[48];
+        present_days_rel(rel, sizeof rel, -(long)(((long long)v->now - (long long)c->not_after) / 86400));
+        ADD(TR_FAIL, 2, "not after:  %s - expired %s", S(c->not_after_str), rel);
     } else {
         ADD(c->not_after && cert_days_left(c, v->now) < MX_EXPIRING_DAYS ? TR_WARN : TR_NORMAL, 2,
             "not after:  %s", b);
