@@ -323,8 +323,8 @@ int cmd_lab(int argc, char **argv)
         free(policy);
         return EX_UNAVAILABLE;
     }
-    int rc = cmd_lab_check_names(dir, (const char *const *)argv + first, (size_t)(argc - first),
-                                 "lab");
+    rc = cmd_lab_check_names(dir, (const char *const *)argv + first, (size_t)(argc - first),
+                             "lab");
     if (rc) {
         free(policy);
         return rc;
