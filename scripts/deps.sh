@@ -4,10 +4,11 @@
 # Idempotent and quiet; needs root (or sudo) only when something is missing.
 set -eu
 want="build-essential cmake pkg-config libc-ares-dev libcurl4-openssl-dev libssl-dev
-      libncurses-dev libidn2-dev check"
+      libncurses-dev libidn2-dev check libjansson-dev libgmime-3.0-dev zlib1g-dev"
 if [ "${1:-build}" = test ]; then
     want="$want nsd unbound nginx-light postfix iproute2 tmux bind9-dnsutils curl openssl
-          python3 procps clang libclang-rt-14-dev ldnsutils time strace valgrind"
+          python3 procps clang libclang-rt-14-dev ldnsutils time strace valgrind
+          dovecot-imapd"
 fi
 missing=""
 for p in $want; do

@@ -22,6 +22,7 @@ void usage_main(FILE *f)
             "  mxray [OPTIONS] [DOMAIN]               interactive diagnosis (terminal UI)\n"
             "  mxray check [OPTIONS] DOMAIN...        text report, or --json\n"
             "  mxray check --batch FILE [OPTIONS]     many domains: table or JSON Lines\n"
+            "  mxray report [--json] [--check] INPUT... summarise TLS reports (RFC 8460)\n"
             "  mxray lint policy FILE|-               validate a policy file offline\n"
             "  mxray lint sts-record TEXT             validate one _mta-sts TXT record\n"
             "  mxray lint tlsrpt-record TEXT          validate one _smtp._tls TXT record\n"
@@ -59,5 +60,28 @@ void usage_check(FILE *f)
             "\n"
             "Exit status: 0 pass, 1 warn, 2 fail, 3 no MTA-STS published, 64 usage,\n"
             "70 internal error, 130 interrupted.\n",
+            common_opts);
+}
+
+void usage_report(FILE *f)
+{
+    fprintf(f,
+            "Usage: mxray report [--json] [--check] [OPTIONS] INPUT...\n"
+            "\n"
+            "Reads the SMTP TLS aggregate reports (RFC 8460) that senders mail to the rua\n"
+            "address and summarises them per policy domain. INPUT: a JSON report, a gzip'd\n"
+            "one, an e-mail (.eml), an mbox, a folder (recursively; a Maildir works), '-' for\n"
+            "standard input, or an IMAP folder URL (imaps://user@host/INBOX; password from\n"
+            "~/.netrc or a prompt; read-only). A report read twice counts once.\n"
+            "\n"
+            "Options:\n"
+            "  --json                   one JSON object (schema mxray.tlsrpt.v1)\n"
+            "  --check                  run the live check of each policy domain and mark each\n"
+            "                           failure reproduced, not_reproduced or not_checked\n"
+            "%s"
+            "\n"
+            "Exit status: 0 every input read and no failed session, 1 some report has\n"
+            "failed sessions, 65 an input held no report or a report was damaged (the rest\n"
+            "is still summarised), 64 usage, 70 internal error, 130 interrupted.\n",
             common_opts);
 }

@@ -1,0 +1,298 @@
+/* cmd_report - read reports, summarise, optionally check live, print (cmd_report.h).
+ *
+ * Streamed: each report is parsed, added to the summary and dropped. With --json the
+ * accepted reports' JSON is spooled to an unlinked temporary file, because reports[] comes
+ * before domains[] yet every failure's "now" needs the live checks that only start once
+ * every input is read; the spool is replayed one report at a time. */
+#include "cmd_report.h"
+#include "cli.h"
+#include "cmd_check.h"
+#include "diag.h"
+#include "domain.h"
+#include "escape.h"
+#include "json.h"
+#include "loop.h"
+#include "report_imap.h"
+#include "tlsrpt_input.h"
+#include "tlsrpt_json.h"
+#include "tlsrpt_match.h"
+#include "tlsrpt_report.h"
+#include "tlsrpt_summary.h"
+#include "tlsrpt_text.h"
+#include "usage.h"
+#include "xalloc.h"
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+struct reading {
+    struct tlsrpt_summary *s;
+    FILE *spool; /* --json: "<source length> <json length>\n<source><json>" per report */
+};
+
+static int on_report(void *arg, const char *source, const char *json, size_t len)
+{
+    struct reading *rd = arg;
+    struct tlsrpt_report r;
+    char err[256];
+    if (tlsrpt_report_parse(json, len, &r, err, sizeof err) < 0) {
+        tlsrpt_summary_error(rd->s, source, err);
+    } else if (tlsrpt_summary_add(rd->s, &r) && rd->spool) {
+        fprintf(rd->spool, "%zu %zu\n", strlen(source), len);
+        fwrite(source, 1, strlen(source), rd->spool);
+        fwrite(json, 1, len, rd->spool);
+    }
+    tlsrpt_report_free(&r);
+    return interrupted != 0;
+}
+
+static void on_error(void *arg, const char *source, const char *message)
+{
+    struct reading *rd = arg;
+    tlsrpt_summary_error(rd->s, source, message);
+}
+
+static void on_skipped(void *arg, const char *source)
+{
+    struct reading *rd = arg;
+    rd->s->skipped++;
+}
+
+static bool is_imap(const char *in)
+{
+    return strncmp(in, "imap://", 7) == 0 || strncmp(in, "imaps://", 8) == 0;
+}
+
+static void read_input(const char *in, const struct tlsrpt_sink *sink, struct reading *rd)
+{
+    struct tlsrpt_read_stats st = {0};
+    struct stat sb;
+    bool named_file = false;
+    char *shown = escape_str(in);
+    if (strcmp(in, "-") == 0) {
+        tlsrpt_read_fd(0, "stdin", sink, &st);
+        named_file = true;
+    } else if (is_imap(in)) {
+        report_imap_read(in, sink, &st);
+    } else {
+        named_file = stat(in, &sb) == 0 && !S_ISDIR(sb.st_mode);
+        tlsrpt_read_path(in, sink, &st);
+    }
+    if (named_file && st.reports == 0 && st.errors == 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "no TLS report in it (%zu message%s without a report)",
+                 st.skipped, st.skipped == 1 ? "" : "s");
+        rd->s->skipped -= st.skipped; /* reported as this error instead */
+        tlsrpt_summary_error(rd->s, strcmp(in, "-") == 0 ? "stdin" : shown, msg);
+    } else if (st.stopped && !interrupted) {
+        tlsrpt_summary_error(rd->s, shown,
+                             "more reports than the limit for one input; "
+                             "the rest was not read");
+    }
+    free(shown);
+}
+
+/* ---- --check: the normal diagnosis of every policy domain ---- */
+
+#define CHECKS_IN_FLIGHT 16
+
+struct checks {
+    struct tlsrpt_summary *s;
+    struct engine e;
+    struct diag_opts dopt;
+    struct diag **diags; /* per summary domain, NULL when the name is not valid */
+    size_t next, running, done;
+};
+
+static void start_next(struct checks *c);
+
+static void on_check_event(void *arg, const struct diag_event *ev)
+{
+    struct checks *c = arg;
+    if (ev->type == DIAG_EV_DONE) {
+        c->running--;
+        c->done++;
+    }
+}
+
+static void start_next(struct checks *c)
+{
+    while (c->running < CHECKS_IN_FLIGHT && c->next < c->s->ndomains) {
+        size_t i = c->next++;
+        char name[MX_DOMAIN_MAX + 2], err[160];
+        if (domain_normalize(c->s->domains[i].domain, name, sizeof name, err, sizeof err) < 0) {
+            c->done++;
+            continue;
+        }
+        c->running++;
+        c->diags[i] = diag_start(&c->e, &c->dopt, name, c->s->domains[i].domain, on_check_event, c);
+    }
+}
+
+static int run_checks(struct checks *c, const struct cli_opts *o)
+{
+    char err[256];
+    if (engine_init(&c->e, o->resolvers, o->nresolvers, o->timeout_ms, err, sizeof err) < 0) {
+        fprintf(stderr, "mxray: %s\n", err);
+        return 70;
+    }
+    cmd_diag_opts(o, &c->dopt);
+    c->diags = xcalloc(c->s->ndomains ? c->s->ndomains : 1, sizeof *c->diags);
+    start_next(c);
+    while (c->done < c->s->ndomains && !interrupted) {
+        if (loop_run_once(c->e.loop, -1) < 0) {
+            perror("mxray: poll");
+            break;
+        }
+        start_next(c);
+    }
+    for (size_t i = 0; i < c->s->ndomains; i++) {
+        struct tlsrpt_domain *d = &c->s->domains[i];
+        if (!c->diags[i])
+            continue;
+        diag_stop(c->diags[i]); /* only does something when interrupted */
+        d->check = diag_report(c->diags[i]);
+        for (size_t g = 0; g < d->ngroups; g++)
+            d->groups[g].now = tlsrpt_match(d->check, d->groups[g].policy_type,
+                                            d->groups[g].result_type, d->groups[g].receiving_mx);
+    }
+    return 0;
+}
+
+static void checks_free(struct checks *c)
+{
+    if (!c->diags)
+        return;
+    for (size_t i = 0; i < c->s->ndomains; i++)
+        diag_free(c->diags[i]);
+    free(c->diags);
+    engine_fini(&c->e);
+}
+
+/* ---- output ---- */
+
+static int replay_spool(FILE *spool, struct json *w, const struct tlsrpt_summary *s)
+{
+    rewind(spool);
+    size_t slen, jlen;
+    while (fscanf(spool, "%zu %zu", &slen, &jlen) == 2 && fgetc(spool) == '\n') {
+        char *source = xmalloc(slen + 1), *json = xmalloc(jlen + 1);
+        if (fread(source, 1, slen, spool) != slen || fread(json, 1, jlen, spool) != jlen) {
+            free(source);
+            free(json);
+            return -1;
+        }
+        source[slen] = '\0';
+        struct tlsrpt_report r;
+        char err[256];
+        if (tlsrpt_report_parse(json, jlen, &r, err, sizeof err) == 0) {
+            tlsrpt_summary_mark(s, &r);
+            tlsrpt_json_report(w, source, &r);
+        }
+        tlsrpt_report_free(&r);
+        free(source);
+        free(json);
+    }
+    return ferror(spool) ? -1 : 0;
+}
+
+/* take_check - removes every "--check" before "--" from argv (cli_parse knows only
+ * check's options); true when one was there. */
+static bool take_check(int *argc, char **argv)
+{
+    bool found = false;
+    int j = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < *argc)
+                argv[j++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--check") == 0)
+            found = true;
+        else
+            argv[j++] = argv[i];
+    }
+    *argc = j;
+    return found;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    char **args = xcalloc((size_t)argc + 1, sizeof *args);
+    memcpy(args, argv, (size_t)argc * sizeof *args);
+    bool check = take_check(&argc, args);
+    struct cli_opts o;
+    char err[256];
+    int rc = 0;
+    if (cli_parse(argc, args, 1, &o, err, sizeof err) < 0) {
+        fprintf(stderr, "mxray report: %s (see mxray report --help)\n", err);
+        rc = 64;
+    } else if (o.help) {
+        usage_report(stdout);
+    } else if (o.batch_file || o.concurrency_set || o.shard_n != 1) {
+        fprintf(stderr, "mxray report: --batch, --concurrency and --shard belong to check\n");
+        rc = 64;
+    } else if (o.ndomains == 0) {
+        fprintf(stderr, "mxray report: no input given (usage: mxray report [--json] "
+                        "[--check] [OPTIONS] INPUT...)\n");
+        rc = 64;
+    }
+    if (rc || o.help) {
+        free(args);
+        return rc;
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct reading rd = {.s = tlsrpt_summary_new()};
+    if (o.json && !(rd.spool = tmpfile())) {
+        perror("mxray report: temporary file");
+        tlsrpt_summary_free(rd.s);
+        free(args);
+        return 70;
+    }
+    struct tlsrpt_sink sink = {on_report, on_error, on_skipped, &rd};
+    for (size_t i = 0; i < o.ndomains && !interrupted; i++)
+        read_input(o.domains[i], &sink, &rd);
+    tlsrpt_summary_sort(rd.s);
+
+    struct checks c = {.s = rd.s};
+    if (check && !interrupted)
+        rc = run_checks(&c, &o);
+    if (!rc && o.json) {
+        struct json *w = json_new(stdout, true);
+        tlsrpt_json_begin(w);
+        if (replay_spool(rd.spool, w, rd.s) < 0)
+            tlsrpt_summary_error(rd.s, "(spool)", "the temporary file could not be read back");
+        tlsrpt_json_end(w, rd.s);
+        json_free(w);
+    } else if (!rc) {
+        tlsrpt_text_write(stdout, rd.s, check);
+    }
+    fflush(stdout);
+    if (!rc)
+        rc = interrupted ? 130 : rd.s->nerrors ? 65 : rd.s->failed_sessions > 0 ? 1 : 0;
+    if (rc == 130)
+        fprintf(stderr, "mxray: interrupted; the summary shows what was read\n");
+    checks_free(&c);
+    if (rd.spool)
+        fclose(rd.spool);
+    tlsrpt_summary_free(rd.s);
+    free(args);
+    return rc;
+}
