@@ -268,10 +268,10 @@ static void read_stream(GMimeStream *stream, bool mbox, const char *source,
         if (!mbox)
             break;
     }
-    if (n == 0)
-        emit_error(s, st, source,
-                   mbox ? "no message in the mbox"
-                        : "neither a TLS report (JSON, gzip) nor an e-mail");
+    if (n == 0 && mbox)
+        emit_error(s, st, source, "no message in the mbox");
+    else if (n == 0)
+        emit_skipped(s, st, source); /* not even an e-mail: in a folder, just another file */
     g_object_unref(p);
 }
 

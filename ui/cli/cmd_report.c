@@ -89,11 +89,10 @@ static void read_input(const char *in, const struct tlsrpt_sink *sink, struct re
         tlsrpt_read_path(in, sink, &st);
     }
     if (named_file && st.reports == 0 && st.errors == 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "no TLS report in it (%zu message%s without a report)",
-                 st.skipped, st.skipped == 1 ? "" : "s");
         rd->s->skipped -= st.skipped; /* reported as this error instead */
-        tlsrpt_summary_error(rd->s, strcmp(in, "-") == 0 ? "stdin" : shown, msg);
+        tlsrpt_summary_error(rd->s, strcmp(in, "-") == 0 ? "stdin" : shown,
+                             "no TLS report in it (neither a report nor an e-mail or mbox "
+                             "with a report attached)");
     } else if (st.stopped && !interrupted) {
         tlsrpt_summary_error(rd->s, shown,
                              "more reports than the limit for one input; "
