@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # report_check.test.sh - `mxray report --check` against the built-in lab (no root needed):
-# the claims in tests/data/tlsrpt/lab/claims.json are checked live with check's options
+# the claims in tests/data/tlsrpt-lab/claims.json are checked live with check's options
 # (--resolver, --ca-file, --connect-to from `mxray lab --env`) and each failure must be
 #   certificate-expired on mx2.expired-second-mx (the scenario expires it)  reproduced
 #   certificate-expired on mx1.expired-second-mx (healthy)                  not_reproduced
@@ -47,7 +47,7 @@ args=(--timeout 5 --resolver "$(sed -n 's/^MXRAY_LAB_RESOLVER=//p' "$TMP/env")"
     --ca-file "$(sed -n 's/^MXRAY_LAB_CA=//p' "$TMP/env")")
 while read -r m; do args+=(--connect-to "$m"); done < <(sed -n 's/^MXRAY_LAB_CONNECT_TO=//p' "$TMP/env")
 
-CLAIMS="$ROOT/tests/data/tlsrpt/lab/claims.json"
+CLAIMS="$ROOT/tests/data/tlsrpt-lab/claims.json"
 rc=0
 timeout 60 "$MXRAY" report --json --check "${args[@]}" "$CLAIMS" >"$TMP/out.json" 2>"$TMP/err" || rc=$?
 [ "$rc" = 1 ] && ok "exit 1 (failed sessions reported)" || bad "exit $rc, want 1: $(head -c 300 "$TMP/err")"
