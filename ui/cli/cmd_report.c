@@ -12,7 +12,7 @@
 #include "escape.h"
 #include "json.h"
 #include "loop.h"
-#include "report_imap.h"
+#include "tlsrpt_imap.h"
 #include "tlsrpt_input.h"
 #include "tlsrpt_json.h"
 #include "tlsrpt_match.h"
@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
@@ -37,6 +39,7 @@ static void on_signal(int sig)
 
 struct reading {
     struct tlsrpt_summary *s;
+    const struct cli_opts *o;
     FILE *spool; /* --json: "<source length> <json length>\n<source><json>" per report */
 };
 
@@ -68,6 +71,38 @@ static void on_skipped(void *arg, const char *source)
     rd->s->skipped++;
 }
 
+/* ask_password - the IMAP password from the terminal, not echoed; NULL without one. */
+static char *ask_password(void *arg, const char *user, const char *host)
+{
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    char *u = escape_str(user), *h = escape_str(host);
+    dprintf(fd, "IMAP password for %s at %s: ", u, h);
+    free(u);
+    free(h);
+    struct termios old, quiet;
+    bool tty = tcgetattr(fd, &old) == 0;
+    if (tty) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    char buf[512];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    if (tty)
+        tcsetattr(fd, TCSAFLUSH, &old);
+    dprintf(fd, "\n");
+    close(fd);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0';
+    char *pw = xstrdup(buf);
+    memset(buf, 0, sizeof buf);
+    return pw;
+}
+
 static bool is_imap(const char *in)
 {
     return strncmp(in, "imap://", 7) == 0 || strncmp(in, "imaps://", 8) == 0;
@@ -83,7 +118,15 @@ static void read_input(const char *in, const struct tlsrpt_sink *sink, struct re
         tlsrpt_read_fd(0, "stdin", sink, &st);
         named_file = true;
     } else if (is_imap(in)) {
-        report_imap_read(in, sink, &st);
+        struct tlsrpt_imap_opts io = {
+            .ca_file = rd->o->ca_file,
+            .connect_to = rd->o->connect_to,
+            .nconnect_to = rd->o->nconnect_to,
+            .timeout_ms = rd->o->timeout_ms,
+            .password = ask_password,
+            .stop = &interrupted,
+        };
+        tlsrpt_read_imap(in, &io, sink, &st);
     } else {
         named_file = stat(in, &sb) == 0 && !S_ISDIR(sb.st_mode);
         tlsrpt_read_path(in, sink, &st);
@@ -258,7 +301,7 @@ int cmd_report(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct reading rd = {.s = tlsrpt_summary_new()};
+    struct reading rd = {.s = tlsrpt_summary_new(), .o = &o};
     if (o.json && !(rd.spool = tmpfile())) {
         perror("mxray report: temporary file");
         tlsrpt_summary_free(rd.s);
