@@ -1,6 +1,7 @@
 /* tlsrpt_match - a reported failure against the live check (tlsrpt_match.h). */
 #include "tlsrpt_match.h"
 #include "problem.h"
+#include "tlsrpt_result.h"
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
@@ -17,9 +18,11 @@ bool tlsrpt_result_type_known(const char *result_type)
     return false;
 }
 
+/* policy_level - matched in the whole domain (the table says which types). */
 static bool policy_level(const char *rt)
 {
-    return strncmp(rt, "sts-", 4) == 0;
+    const struct tlsrpt_result_def *d = tlsrpt_result_lookup(rt);
+    return d && d->policy_level;
 }
 
 /* subject_is_host - "host" or "host [address]" names host. */

@@ -4,6 +4,8 @@
 #include "testlib.h"
 #include "tlsrpt_input.h"
 #include "tlsrpt_report.h"
+#include "tlsrpt_result.h"
+#include "problem.h"
 #include "tlsrpt_summary.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,6 +341,34 @@ START_TEST(summary)
 }
 END_TEST
 
+/* Every report_as of the problem table is a known RFC 8460 type, and the learn text explains
+ * every type of the result table. */
+START_TEST(result_types_documented)
+{
+    for (int i = 0; i < PROB_COUNT; i++) {
+        const char *ra = problem_def((enum problem_id)i)->report_as;
+        ck_assert_msg(!ra || tlsrpt_result_lookup(ra), "%s: unknown result type %s",
+                      problem_def((enum problem_id)i)->code, ra);
+    }
+    const char *assets = getenv("MXRAY_TEST_DATA");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../../assets/learn/tlsrpt_results.txt",
+             assets ? assets : "tests/data");
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s", path);
+    char *text = calloc(1, 65536);
+    size_t n = fread(text, 1, 65535, f);
+    fclose(f);
+    text[n] = '\0';
+    for (int i = 0; i < TLSRPT_RES_COUNT; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "\n%s: ", tlsrpt_result_def((enum tlsrpt_result_id)i)->type);
+        ck_assert_msg(strstr(text, want), "learn text lacks %s", want + 1);
+    }
+    free(text);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("tlsrpt_report");
@@ -352,6 +382,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, gunzip_bounds);
     tcase_add_test(tc, mail_and_mbox);
     tcase_add_test(tc, summary);
+    tcase_add_test(tc, result_types_documented);
     suite_add_tcase(s, tc);
     return s;
 }
