@@ -48,17 +48,70 @@ void diag_emit_problems_from(struct diag *d, size_t first)
         emit(d, DIAG_EV_PROBLEM, NULL, i);
 }
 
-struct problem *diag_problem(struct diag *d, enum problem_id id, enum step_kind step,
-                             const char *subject, const char *fmt, ...)
+static struct problem *add_problem(struct diag *d, enum problem_id id, int severity,
+                                   enum step_kind step, const char *subject, const char *fmt,
+                                   va_list ap)
+{
+    struct problem *p = problem_addv(&d->r->problems, id, step, subject, 0, fmt, ap);
+    if (severity >= SEV_INFO && severity <= SEV_ERROR)
+        p->severity = (enum severity)severity;
+    return p;
+}
+
+struct problem *diag_problem(struct diag *d, enum problem_id id, int severity,
+                             enum step_kind step, const char *subject, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    problem_addv(&d->r->problems, id, step, subject, 0, fmt, ap);
+    add_problem(d, id, severity, step, subject, fmt, ap);
     va_end(ap);
-    /* A caller may still lower the severity of the returned problem; faces read severities
-     * from the report when they draw, so they see the final value. */
     emit(d, DIAG_EV_PROBLEM, NULL, d->r->problems.n - 1);
     return &d->r->problems.items[d->r->problems.n - 1];
+}
+
+struct problem *diag_problem_at(struct diag *d, enum problem_id id, int severity,
+                                enum step_kind step, enum step_kind where_step,
+                                const char *host, const char *address, const char *fmt, ...)
+{
+    char *subject = address ? xasprintf("%s [%s]", host, address) : xstrdup(host ? host : "");
+    va_list ap;
+    va_start(ap, fmt);
+    struct problem *p = add_problem(d, id, severity, step, subject, fmt, ap);
+    va_end(ap);
+    free(subject);
+    problem_set_where(p, where_step, host, address);
+    emit(d, DIAG_EV_PROBLEM, NULL, d->r->problems.n - 1);
+    return &d->r->problems.items[d->r->problems.n - 1];
+}
+
+int diag_worst_from(const struct diag *d, size_t first)
+{
+    int worst = -1;
+    for (size_t i = first; i < d->r->problems.n; i++)
+        if ((int)d->r->problems.items[i].severity > worst)
+            worst = (int)d->r->problems.items[i].severity;
+    return worst;
+}
+
+enum step_state diag_state_from(const struct diag *d, size_t first, enum step_state ok)
+{
+    int worst = diag_worst_from(d, first);
+    return worst == SEV_ERROR ? ST_FAIL : worst == SEV_WARNING ? ST_WARN : ok;
+}
+
+void diag_end_step(struct diag *d, struct step *s, enum step_state st, char *note)
+{
+    free(s->note);
+    s->note = note;
+    step_end(s, st, diag_now(d));
+    diag_emit_step(d, s);
+}
+
+enum step_state diag_worse(enum step_state a, enum step_state b)
+{
+    static const int rank[] = {[ST_WAITING] = 0, [ST_RUNNING] = 0, [ST_NA] = 0,
+                               [ST_PASS] = 1,    [ST_WARN] = 2,    [ST_FAIL] = 3};
+    return rank[b] > rank[a] ? b : a;
 }
 
 static void begin(struct diag *d, struct step *s)
@@ -231,10 +284,18 @@ static void start_policy(struct diag *d)
 
 /* ---- MX, hosts, addresses ---- */
 
+/* live_sub_states - the SMTP and TLS sub-steps of a running probe, from the stage reached. */
+static void live_sub_states(struct mx_addr *a)
+{
+    a->smtp_state = a->live_stage <= SMTP_ST_STARTTLS ? ST_RUNNING : ST_PASS;
+    a->tls_state = a->live_stage >= SMTP_ST_HANDSHAKE ? ST_RUNNING : ST_WAITING;
+}
+
 static void on_probe_progress(void *arg, const struct smtp_result *partial)
 {
     struct addr_ctx *ac = arg;
     ac->addr->live_stage = partial->reached;
+    live_sub_states(ac->addr);
     diag_emit_evidence(ac->d, &ac->addr->step);
 }
 
@@ -270,6 +331,7 @@ static void start_probe(struct diag *d, struct host_ctx *hc, const char *address
     struct addr_ctx *ac = xcalloc(1, sizeof *ac);
     ac->d = d, ac->hc = hc, ac->addr = a;
     xptr_push((void ***)&d->addrs, &d->naddrs, ac);
+    live_sub_states(a);
     begin(d, &a->step);
     struct smtp_opts so = {
         .host = h->host,
@@ -333,7 +395,8 @@ static void start_host(struct diag *d, struct mx_host *h)
             free(h->resolve.note);
             h->resolve.note = xasprintf("--connect-to %s port %d (DNS not used)", addr, port);
             start_probe(d, hc, addr, strchr(addr, ':') ? 6 : 4);
-            step_end(&h->resolve, ST_PASS, diag_now(d));
+            /* no lookup happened: not applicable, never "pass" (the note says why) */
+            step_end(&h->resolve, ST_NA, diag_now(d));
             diag_emit_step(d, &h->resolve);
             return;
         }
@@ -479,9 +542,13 @@ void diag_stop(struct diag *d)
     mark_unfinished(&d->r->sts.step, now);
     mark_unfinished(&d->r->tlsrpt.step, now);
     mark_unfinished(&d->r->mx.step, now);
-    for (size_t i = 0; i < d->naddrs; i++)
-        if (!d->addrs[i]->addr->smtp)
-            mark_unfinished(&d->addrs[i]->addr->step, now);
+    for (size_t i = 0; i < d->naddrs; i++) {
+        struct mx_addr *a = d->addrs[i]->addr;
+        if (!a->smtp) {
+            mark_unfinished(&a->step, now);
+            a->smtp_state = a->tls_state = a->dane_state = ST_NA;
+        }
+    }
     for (size_t i = 0; i < d->nhosts; i++)
         mark_unfinished(&d->hosts[i]->host->resolve, now);
     if (!d->sts_done || !d->fetch_done)

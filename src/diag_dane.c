@@ -191,7 +191,8 @@ static void judge_record(struct dane_tlsa *t, const struct dns_answer *a, size_t
 /* host_problem - one problem of the host's TLSA RRset; msg is taken over. */
 static void host_problem(struct diag *d, struct host_ctx *hc, enum problem_id id, char *msg)
 {
-    struct problem *p = diag_problem(d, id, STEP_MX_HOST, hc->host->host, "%s", msg);
+    struct problem *p = diag_problem_at(d, id, PROBLEM_SEV_DEFAULT, STEP_MX_HOST, STEP_DANE,
+                                        hc->host->host, NULL, "%s", msg);
     if ((int)p->severity > hc->dane_worst)
         hc->dane_worst = (int)p->severity;
     free(msg);
@@ -350,24 +351,19 @@ static const char *depth_name(int depth)
     return depth == 0 ? "the server certificate" : depth > 0 ? "an issuer certificate" : "?";
 }
 
-/* no_dane_note - a DANE-capable sender without secure TLSA applies MTA-STS. */
-static char *no_dane_note(const struct report *r, const struct mx_addr *a,
-                          const struct dane_host *dh)
+/* no_dane_note - a DANE-capable sender without secure TLSA applies MTA-STS; what MTA-STS
+ * then does is the address's sts_outcome, said once beside this note. */
+static char *no_dane_note(const struct dane_host *dh)
 {
-    const char *why = dh->status == DANE_INSECURE ? "TLSA records are not DNSSEC-validated"
-                                                  : "no TLSA record";
-    enum sts_mode mode = report_policy_mode(r);
-    if (mode == STS_MODE_ENFORCE)
-        return xasprintf("no DANE (%s): it applies the MTA-STS policy and would %s",
-                         why, a->sts_deliverable ? "deliver" : "NOT deliver");
-    return xasprintf("no DANE (%s): it applies MTA-STS (%s) and %s", why,
-                     mode == STS_MODE_TESTING ? "testing mode" : "no enforced policy",
-                     a->sts_deliverable ? "delivers" : "cannot deliver");
+    return xasprintf("no DANE (%s): it applies MTA-STS, or opportunistic TLS where no policy "
+                     "applies", dh->status == DANE_INSECURE ? "TLSA records are not "
+                                                              "DNSSEC-validated"
+                                                            : "no TLSA record");
 }
 
 /* secure_action - RFC 7672 2.2: with usable secure TLSA, STARTTLS is mandatory and
  * authentication must succeed; with only unusable records TLS is mandatory, unauthenticated. */
-static void secure_action(struct diag *d, struct addr_ctx *ac, const char *subj)
+static void secure_action(struct diag *d, struct addr_ctx *ac)
 {
     struct mx_addr *a = ac->addr;
     struct mx_host *h = ac->hc->host;
@@ -376,7 +372,8 @@ static void secure_action(struct diag *d, struct addr_ctx *ac, const char *subj)
     bool no_tls = s->fail == SMTP_FAIL_NO_STARTTLS || s->fail == SMTP_FAIL_STARTTLS;
     da->action = DANE_ACT_DEFER;
     if (no_tls) {
-        diag_problem(d, PROB_DANE_STARTTLS_MISSING, STEP_TLS, subj, "%s has secure TLSA "
+        diag_problem_at(d, PROB_DANE_STARTTLS_MISSING, PROBLEM_SEV_DEFAULT, STEP_TLS, STEP_DANE,
+                        h->host, a->address, "%s has secure TLSA "
                      "records, but %s", h->dane.name, s->error ? s->error : "no STARTTLS");
         da->action_note = xstrdup("no STARTTLS: a DANE sender never falls back to cleartext; "
                                   "it defers (MTA-STS must not override, RFC 8461 2)");
@@ -410,7 +407,8 @@ static void secure_action(struct diag *d, struct addr_ctx *ac, const char *subj)
                                   "DANE sender defers");
         return;
     }
-    diag_problem(d, PROB_DANE_MISMATCH, STEP_TLS, subj, "no TLSA record at %s authenticates "
+    diag_problem_at(d, PROB_DANE_MISMATCH, PROBLEM_SEV_DEFAULT, STEP_TLS, STEP_DANE, h->host,
+                    a->address, "no TLSA record at %s authenticates "
                  "the chain (%s); leaf SPKI SHA-256 %s", h->dane.name,
                  da->error ? da->error : "no match",
                  s->tls.chain[0].spki_sha256 ? s->tls.chain[0].spki_sha256 : "?");
@@ -418,7 +416,7 @@ static void secure_action(struct diag *d, struct addr_ctx *ac, const char *subj)
                               "MTA-STS must not override that (RFC 8461 2)");
 }
 
-void judge_dane_address(struct diag *d, struct addr_ctx *ac, const char *subj)
+void judge_dane_address(struct diag *d, struct addr_ctx *ac)
 {
     struct mx_addr *a = ac->addr;
     struct mx_host *h = ac->hc->host;
@@ -430,7 +428,7 @@ void judge_dane_address(struct diag *d, struct addr_ctx *ac, const char *subj)
     da->matched_tlsa = da->matched_depth = -1;
     switch (h->dane.status) {
     case DANE_SECURE:
-        secure_action(d, ac, subj);
+        secure_action(d, ac);
         break;
     case DANE_BOGUS:
         da->action = DANE_ACT_DEFER;
@@ -442,7 +440,7 @@ void judge_dane_address(struct diag *d, struct addr_ctx *ac, const char *subj)
         /* fall through */
     default:
         da->action = DANE_ACT_NO_DANE;
-        da->action_note = no_dane_note(d->r, a, &h->dane);
+        da->action_note = no_dane_note(&h->dane);
         break;
     }
 }

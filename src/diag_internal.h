@@ -59,13 +59,33 @@ struct diag {
 int64_t diag_now(const struct diag *d);
 void diag_emit_step(struct diag *d, const struct step *s);
 void diag_emit_evidence(struct diag *d, const struct step *s);
-/* diag_problem - add a problem to the report and emit it; returns it for severity changes
- * (valid until the next add). */
-struct problem *diag_problem(struct diag *d, enum problem_id id, enum step_kind step,
-                             const char *subject, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-/* diag_emit_problems_from - emit events for problems added directly to the list since index. */
+/* ---- the step graph's bookkeeping (diag.c alone changes problems and step states) ---- */
+
+/* diag_problem - add a problem of the domain (or of one of its names: URL, TXT name) with its
+ * final severity (PROBLEM_SEV_DEFAULT: the table's) and emit it. Nothing lowers or raises a
+ * severity afterwards: the event a face receives is the truth. Returns the problem (valid
+ * until the next add). */
+struct problem *diag_problem(struct diag *d, enum problem_id id, int severity,
+                             enum step_kind step, const char *subject, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* diag_problem_at - the same for a problem of one MX host (address NULL) or one address: the
+ * structured subject (problem.where) is where_step, host, address; the subject string is
+ * "host" or "host [address]". */
+struct problem *diag_problem_at(struct diag *d, enum problem_id id, int severity,
+                                enum step_kind step, enum step_kind where_step,
+                                const char *host, const char *address, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+/* diag_emit_problems_from - emit events for problems a parser added to the list since index
+ * first (the parsers file domain-level problems with their final severities). */
 void diag_emit_problems_from(struct diag *d, size_t first);
+/* diag_worst_from - highest severity of the problems added since index first, or -1. */
+int diag_worst_from(const struct diag *d, size_t first);
+/* diag_state_from - ok when nothing worse than info was added since first, else warn/fail. */
+enum step_state diag_state_from(const struct diag *d, size_t first, enum step_state ok);
+/* diag_end_step - end s with state st and note (taken over), and emit it. */
+void diag_end_step(struct diag *d, struct step *s, enum step_state st, char *note);
+/* diag_worse - the worse of two states (fail > warn > pass; n/a and waiting lose to all). */
+enum step_state diag_worse(enum step_state a, enum step_state b);
 
 /* diag_rua.c: look up where TLS-RPT reports would go, once the record is judged valid. */
 void rua_checks_start(struct diag *d);
@@ -88,7 +108,7 @@ void dane_start(struct diag *d, struct host_ctx *hc); /* TLSA lookup, beside the
 void dane_on_addr_answer(struct diag *d, struct host_ctx *hc, const struct dns_answer *ans);
 bool dane_ready(const struct host_ctx *hc); /* TLSA judged; the addresses may be judged */
 /* judge_dane_address - from judge_address, after the MTA-STS verdict of the address. */
-void judge_dane_address(struct diag *d, struct addr_ctx *ac, const char *subj);
+void judge_dane_address(struct diag *d, struct addr_ctx *ac);
 /* dane_host_state - the host step state with its DANE problems folded in. */
 enum step_state dane_host_state(const struct host_ctx *hc, enum step_state st);
 void dane_cancel(struct diag *d);  /* stopping: cancel TLSA lookups, every host final */

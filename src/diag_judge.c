@@ -9,24 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* state_from - step state from the worst problem added since index first. */
-static enum step_state state_from(const struct diag *d, size_t first, enum step_state ok)
-{
-    int worst = -1;
-    for (size_t i = first; i < d->r->problems.n; i++)
-        if ((int)d->r->problems.items[i].severity > worst)
-            worst = (int)d->r->problems.items[i].severity;
-    return worst == SEV_ERROR ? ST_FAIL : worst == SEV_WARNING ? ST_WARN : ok;
-}
-
-static void end_step(struct diag *d, struct step *s, enum step_state st, char *note)
-{
-    free(s->note);
-    s->note = note;
-    step_end(s, st, diag_now(d));
-    diag_emit_step(d, s);
-}
-
 static const char *dns_failure_text(const struct dns_answer *a)
 {
     return a->error ? a->error : dns_status_name(a->status);
@@ -56,12 +38,12 @@ void judge_sts_record(struct diag *d)
     size_t first = d->r->problems.n;
     s->cname_chain = dns_answer_cname_chain(a);
     if (s->cname_chain)
-        diag_problem(d, PROB_STS_RECORD_CNAME, STEP_STS_RECORD, subj, "%s", s->cname_chain);
+        diag_problem(d, PROB_STS_RECORD_CNAME, PROBLEM_SEV_DEFAULT, STEP_STS_RECORD, subj, "%s", s->cname_chain);
     if (a->status != DNS_OK && a->status != DNS_NODATA && a->status != DNS_NXDOMAIN) {
         s->status = TXT_ERROR;
-        diag_problem(d, PROB_STS_RECORD_DNS, STEP_STS_RECORD, subj, "TXT lookup failed: %s",
+        diag_problem(d, PROB_STS_RECORD_DNS, PROBLEM_SEV_DEFAULT, STEP_STS_RECORD, subj, "TXT lookup failed: %s",
                      dns_failure_text(a));
-        end_step(d, &s->step, ST_FAIL, xstrdup("lookup failed"));
+        diag_end_step(d, &s->step, ST_FAIL, xstrdup("lookup failed"));
         return;
     }
     const struct dns_rr *raw[MX_DNS_RR_MAX];
@@ -73,25 +55,25 @@ void judge_sts_record(struct diag *d)
             cand = raw[i], ncand++;
     if (ncand == 0) {
         s->status = TXT_MISSING;
-        diag_problem(d, PROB_STS_RECORD_MISSING, STEP_STS_RECORD, subj, "%s",
+        diag_problem(d, PROB_STS_RECORD_MISSING, PROBLEM_SEV_DEFAULT, STEP_STS_RECORD, subj, "%s",
                      a->status == DNS_NXDOMAIN ? "the name does not exist (NXDOMAIN)"
                      : ntxt ? "TXT records exist, but none begins with v=STSv1"
                             : "no TXT record at this name");
-        end_step(d, &s->step, ST_WARN, xstrdup("no MTA-STS record: MTA-STS not deployed"));
+        diag_end_step(d, &s->step, ST_WARN, xstrdup("no MTA-STS record: MTA-STS not deployed"));
         return;
     }
     if (ncand > 1) {
         s->status = TXT_MULTIPLE;
-        diag_problem(d, PROB_STS_RECORD_MULTIPLE, STEP_STS_RECORD, subj,
+        diag_problem(d, PROB_STS_RECORD_MULTIPLE, PROBLEM_SEV_DEFAULT, STEP_STS_RECORD, subj,
                      "%zu records begin with v=STSv1; senders ignore them all", ncand);
-        end_step(d, &s->step, ST_FAIL, xstrdup("several v=STSv1 records"));
+        diag_end_step(d, &s->step, ST_FAIL, xstrdup("several v=STSv1 records"));
         return;
     }
     int rc = sts_record_parse(cand->txt, cand->txt_len, &s->parsed, &d->r->problems,
                               STEP_STS_RECORD, subj);
     diag_emit_problems_from(d, first);
     s->status = rc == 0 ? TXT_OK : TXT_INVALID;
-    end_step(d, &s->step, state_from(d, first, ST_PASS),
+    diag_end_step(d, &s->step, diag_state_from(d, first, ST_PASS),
              rc == 0 ? xasprintf("id=%s", s->parsed.id ? s->parsed.id : "")
                      : xstrdup("record invalid: senders ignore it"));
 }
@@ -104,9 +86,9 @@ void judge_tlsrpt(struct diag *d)
     size_t first = d->r->problems.n;
     if (a->status != DNS_OK && a->status != DNS_NODATA && a->status != DNS_NXDOMAIN) {
         t->status = TXT_ERROR;
-        diag_problem(d, PROB_TLSRPT_DNS, STEP_TLSRPT, subj, "TXT lookup failed: %s",
+        diag_problem(d, PROB_TLSRPT_DNS, PROBLEM_SEV_DEFAULT, STEP_TLSRPT, subj, "TXT lookup failed: %s",
                      dns_failure_text(a));
-        end_step(d, &t->step, ST_WARN, xstrdup("lookup failed"));
+        diag_end_step(d, &t->step, ST_WARN, xstrdup("lookup failed"));
         return;
     }
     const struct dns_rr *raw[MX_DNS_RR_MAX];
@@ -118,24 +100,24 @@ void judge_tlsrpt(struct diag *d)
             cand = raw[i], ncand++;
     if (ncand == 0) {
         t->status = TXT_MISSING;
-        diag_problem(d, PROB_TLSRPT_MISSING, STEP_TLSRPT, subj, "%s",
+        diag_problem(d, PROB_TLSRPT_MISSING, PROBLEM_SEV_DEFAULT, STEP_TLSRPT, subj, "%s",
                      ntxt ? "TXT records exist, but none begins with v=TLSRPTv1"
                           : "no TLS-RPT record");
-        end_step(d, &t->step, ST_WARN, xstrdup("no TLS-RPT record"));
+        diag_end_step(d, &t->step, ST_WARN, xstrdup("no TLS-RPT record"));
         return;
     }
     if (ncand > 1) {
         t->status = TXT_MULTIPLE;
-        diag_problem(d, PROB_TLSRPT_MULTIPLE, STEP_TLSRPT, subj,
+        diag_problem(d, PROB_TLSRPT_MULTIPLE, PROBLEM_SEV_DEFAULT, STEP_TLSRPT, subj,
                      "%zu records begin with v=TLSRPTv1", ncand);
-        end_step(d, &t->step, ST_FAIL, xstrdup("several v=TLSRPTv1 records"));
+        diag_end_step(d, &t->step, ST_FAIL, xstrdup("several v=TLSRPTv1 records"));
         return;
     }
     int rc = tlsrpt_record_parse(cand->txt, cand->txt_len, &t->parsed, &d->r->problems,
                                  STEP_TLSRPT, subj);
     diag_emit_problems_from(d, first);
     t->status = rc == 0 ? TXT_OK : TXT_INVALID;
-    end_step(d, &t->step, state_from(d, first, ST_PASS),
+    diag_end_step(d, &t->step, diag_state_from(d, first, ST_PASS),
              rc == 0 ? xasprintf("%zu report address(es)", t->parsed.nrua)
                      : xstrdup("record invalid"));
 }
@@ -172,7 +154,7 @@ static bool judge_fetch(struct diag *d)
     const struct https_result *h = p->http;
     if (!h) {
         char *why = no_address_reason(p);
-        diag_problem(d, PROB_STS_POLICY_FETCH, STEP_POLICY, p->url, "%s", why);
+        diag_problem(d, PROB_STS_POLICY_FETCH, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->url, "%s", why);
         free(why);
         return false;
     }
@@ -180,39 +162,39 @@ static bool judge_fetch(struct diag *d)
         const char *why = !h->tls.hostname_match
                               ? (h->tls.hostname_note ? h->tls.hostname_note : "name mismatch")
                               : (h->tls.verify_error ? h->tls.verify_error : "not trusted");
-        diag_problem(d, PROB_STS_POLICY_TLS, STEP_POLICY, p->host, "certificate of %s: %s",
+        diag_problem(d, PROB_STS_POLICY_TLS, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->host, "certificate of %s: %s",
                      p->host, why);
         return false;
     }
     if (!h->ok) {
         if (h->body_too_large) {
-            diag_problem(d, PROB_STS_POLICY_SIZE, STEP_POLICY, p->url,
+            diag_problem(d, PROB_STS_POLICY_SIZE, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->url,
                          "body larger than %d bytes", MX_POLICY_BODY_MAX);
             return false;
         }
-        diag_problem(d, PROB_STS_POLICY_FETCH, STEP_POLICY, p->url, "%s%s",
+        diag_problem(d, PROB_STS_POLICY_FETCH, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->url, "%s%s",
                      h->timed_out ? "timed out: " : "",
                      h->error ? h->error : "the request failed");
         return false;
     }
     if (h->status >= 300 && h->status < 400) {
-        diag_problem(d, PROB_STS_POLICY_REDIRECT, STEP_POLICY, p->url,
+        diag_problem(d, PROB_STS_POLICY_REDIRECT, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->url,
                      "HTTP %ld redirect to %s (not followed, RFC 8461 3.3)", h->status,
                      h->location ? h->location : "(no Location header)");
         return false;
     }
     if (h->status != 200) {
-        diag_problem(d, PROB_STS_POLICY_FETCH, STEP_POLICY, p->url, "%s (only 200 counts)",
+        diag_problem(d, PROB_STS_POLICY_FETCH, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->url, "%s (only 200 counts)",
                      h->status_line ? h->status_line : "unexpected HTTP status");
         return false;
     }
     if (h->body_too_large) {
-        diag_problem(d, PROB_STS_POLICY_SIZE, STEP_POLICY, p->url, "body larger than %d bytes",
+        diag_problem(d, PROB_STS_POLICY_SIZE, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->url, "body larger than %d bytes",
                      MX_POLICY_BODY_MAX);
         return false;
     }
     if (!content_type_plain(h->content_type))
-        diag_problem(d, PROB_STS_POLICY_CONTENT_TYPE, STEP_POLICY, p->url,
+        diag_problem(d, PROB_STS_POLICY_CONTENT_TYPE, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->url,
                      "Content-Type is %s, expected text/plain",
                      h->content_type ? h->content_type : "missing");
     return true;
@@ -243,7 +225,7 @@ void judge_policy(struct diag *d)
     if (!d->sts_done || d->r->sts.status != TXT_OK) {
         /* RFC 8461 3.3: senders fetch the policy only after a valid TXT record. */
         p->status = POL_NOT_FETCHED;
-        end_step(d, &p->step, ST_NA,
+        diag_end_step(d, &p->step, ST_NA,
                  xstrdup("no valid _mta-sts record, so senders do not fetch the policy"));
         policy_became_final(d);
         return;
@@ -251,7 +233,7 @@ void judge_policy(struct diag *d)
     size_t first = d->r->problems.n;
     if (!judge_fetch(d)) {
         p->status = POL_FETCH_ERROR;
-        end_step(d, &p->step, state_from(d, first, ST_FAIL),
+        diag_end_step(d, &p->step, diag_state_from(d, first, ST_FAIL),
                  xstrdup("fetch failed: senders without a cached policy skip MTA-STS"));
         policy_became_final(d);
         return;
@@ -261,7 +243,7 @@ void judge_policy(struct diag *d)
                               p->url);
     diag_emit_problems_from(d, first);
     p->status = rc == 0 && p->parsed.valid ? POL_OK : POL_INVALID;
-    end_step(d, &p->step, p->status == POL_OK ? state_from(d, first, ST_PASS) : ST_FAIL,
+    diag_end_step(d, &p->step, p->status == POL_OK ? diag_state_from(d, first, ST_PASS) : ST_FAIL,
              p->status == POL_OK ? xasprintf("mode %s, max_age %lld, %zu mx pattern(s)",
                                              sts_mode_name(p->parsed.mode), p->parsed.max_age,
                                              p->parsed.nmx)
@@ -321,41 +303,41 @@ void judge_mx_answer(struct diag *d)
     const struct dns_answer *a = m->answer;
     const char *dom = d->r->domain;
     if (a->status == DNS_NXDOMAIN) {
-        diag_problem(d, PROB_MX_NONE, STEP_MX, dom, "the domain does not exist (NXDOMAIN)");
-        end_step(d, &m->step, ST_FAIL, xstrdup("domain does not exist"));
+        diag_problem(d, PROB_MX_NONE, PROBLEM_SEV_DEFAULT, STEP_MX, dom, "the domain does not exist (NXDOMAIN)");
+        diag_end_step(d, &m->step, ST_FAIL, xstrdup("domain does not exist"));
         return;
     }
     if (a->status == DNS_NODATA) {
         /* RFC 5321 5.1: no MX means the domain itself is the (implicit) MX. */
         m->implicit = true;
         xptr_push((void ***)&m->hosts, &m->nhosts, new_host(dom, -1));
-        diag_problem(d, PROB_MX_IMPLICIT, STEP_MX, dom,
+        diag_problem(d, PROB_MX_IMPLICIT, PROBLEM_SEV_DEFAULT, STEP_MX, dom,
                      "no MX record: senders use %s itself as the mail host", dom);
-        end_step(d, &m->step, ST_PASS, xstrdup("no MX: implicit MX is the domain itself"));
+        diag_end_step(d, &m->step, ST_PASS, xstrdup("no MX: implicit MX is the domain itself"));
         return;
     }
     if (a->status != DNS_OK) {
-        diag_problem(d, PROB_MX_DNS, STEP_MX, dom, "MX lookup failed: %s", dns_failure_text(a));
-        end_step(d, &m->step, ST_FAIL, xstrdup("lookup failed"));
+        diag_problem(d, PROB_MX_DNS, PROBLEM_SEV_DEFAULT, STEP_MX, dom, "MX lookup failed: %s", dns_failure_text(a));
+        diag_end_step(d, &m->step, ST_FAIL, xstrdup("lookup failed"));
         return;
     }
     size_t nnull = 0;
     collect_mx(d, &nnull);
     if (nnull && !m->nhosts) {
         m->null_mx = true;
-        diag_problem(d, PROB_MX_NULL, STEP_MX, dom, "null MX (MX 0 .): the domain takes no mail");
-        end_step(d, &m->step, ST_PASS, xstrdup("null MX: no mail accepted"));
+        diag_problem(d, PROB_MX_NULL, PROBLEM_SEV_DEFAULT, STEP_MX, dom, "null MX (MX 0 .): the domain takes no mail");
+        diag_end_step(d, &m->step, ST_PASS, xstrdup("null MX: no mail accepted"));
         return;
     }
     if (nnull)
-        diag_problem(d, PROB_MX_NULL_MIXED, STEP_MX, dom,
+        diag_problem(d, PROB_MX_NULL_MIXED, PROBLEM_SEV_DEFAULT, STEP_MX, dom,
                      "null MX published beside %zu other MX record(s)", m->nhosts);
     if (!m->nhosts) {
-        diag_problem(d, PROB_MX_NONE, STEP_MX, dom, "the MX answer held no usable record");
-        end_step(d, &m->step, ST_FAIL, xstrdup("no MX host"));
+        diag_problem(d, PROB_MX_NONE, PROBLEM_SEV_DEFAULT, STEP_MX, dom, "the MX answer held no usable record");
+        diag_end_step(d, &m->step, ST_FAIL, xstrdup("no MX host"));
         return;
     }
-    end_step(d, &m->step, nnull ? ST_FAIL : ST_PASS, xasprintf("%zu MX host(s)", m->nhosts));
+    diag_end_step(d, &m->step, nnull ? ST_FAIL : ST_PASS, xasprintf("%zu MX host(s)", m->nhosts));
 }
 
 void judge_host_match(struct diag *d, struct host_ctx *hc)
@@ -365,17 +347,19 @@ void judge_host_match(struct diag *d, struct host_ctx *hc)
         return;
     hc->matched = true;
     enum sts_mode mode = report_policy_mode(d->r);
-    if (mode != STS_MODE_ENFORCE && mode != STS_MODE_TESTING)
-        return; /* no policy to match against: not applicable */
+    if (mode != STS_MODE_ENFORCE && mode != STS_MODE_TESTING) {
+        h->match_state = ST_NA; /* no policy to match against */
+        return;
+    }
     h->policy_checked = true;
     char *why = NULL;
     h->matched_pattern = sts_policy_match_mx(&d->r->policy.parsed, h->host, &why);
     h->policy_match = h->matched_pattern >= 0;
     h->match_note = why;
-    if (!h->policy_match) {
-        struct problem *p = diag_problem(d, PROB_MX_POLICY_MISMATCH, STEP_MX, h->host, "%s",
-                                         why ? why : "no mx: pattern matches");
-        if (mode == STS_MODE_TESTING)
-            p->severity = SEV_WARNING; /* testing: senders deliver and report */
-    }
+    /* RFC 8461 5: enforce refuses a host outside the policy; testing delivers and reports */
+    h->match_state = h->policy_match ? ST_PASS : mode == STS_MODE_TESTING ? ST_WARN : ST_FAIL;
+    if (!h->policy_match)
+        diag_problem_at(d, PROB_MX_POLICY_MISMATCH,
+                        mode == STS_MODE_TESTING ? SEV_WARNING : PROBLEM_SEV_DEFAULT, STEP_MX,
+                        STEP_MX, h->host, NULL, "%s", why ? why : "no mx: pattern matches");
 }

@@ -70,7 +70,7 @@ static void rua_problem(struct diag *d, const struct rua_check *c, const struct 
     const char *why = a->status == DNS_NXDOMAIN ? "does not exist (NXDOMAIN)"
                       : c->mailto ? "has neither MX nor address records"
                                   : "has no address record";
-    diag_problem(d, PROB_TLSRPT_RUA_UNREACHABLE, STEP_TLSRPT, d->r->tlsrpt.answer->qname,
+    diag_problem(d, PROB_TLSRPT_RUA_UNREACHABLE, PROBLEM_SEV_DEFAULT, STEP_TLSRPT, d->r->tlsrpt.answer->qname,
                  "reports to %s cannot be delivered: %s %s", c->uri, c->name, why);
     struct step *s = &d->r->tlsrpt.step;
     if (s->state == ST_PASS)
@@ -102,7 +102,7 @@ static void on_rua_answer(void *arg, struct dns_answer *ans)
     diag_emit_evidence(d, &t->step);
     bool ok = ans->status == DNS_OK;
     if (ok && c->mailto && ans->qtype == DNS_T_MX && null_mx_only(ans)) {
-        diag_problem(d, PROB_TLSRPT_RUA_UNREACHABLE, STEP_TLSRPT, t->answer->qname,
+        diag_problem(d, PROB_TLSRPT_RUA_UNREACHABLE, PROBLEM_SEV_DEFAULT, STEP_TLSRPT, t->answer->qname,
                      "reports to %s cannot be delivered: %s publishes a null MX (RFC 7505)",
                      c->uri, c->name);
         if (t->step.state == ST_PASS)

@@ -33,7 +33,7 @@ const char *severity_name(enum severity s)
 const char *step_kind_name(enum step_kind k)
 {
     static const char *const names[STEP_KIND_COUNT] = {
-        "sts_record", "tlsrpt", "policy", "mx", "mx_host", "smtp", "tls", "lint"};
+        "sts_record", "tlsrpt", "policy", "mx", "mx_host", "smtp", "tls", "lint", "dane"};
     return (unsigned)k < STEP_KIND_COUNT ? names[k] : "?";
 }
 
@@ -48,7 +48,18 @@ struct problem *problem_addv(struct problem_list *l, enum problem_id id, enum st
     p->subject = xstrdup(subject ? subject : "");
     p->message = xvasprintf(fmt, ap);
     p->line = line;
+    p->where = (struct problem_where){.step = step};
     return p;
+}
+
+void problem_set_where(struct problem *p, enum step_kind step, const char *host,
+                       const char *address)
+{
+    free(p->where.host);
+    free(p->where.address);
+    p->where.step = step;
+    p->where.host = host ? xstrdup(host) : NULL;
+    p->where.address = address ? xstrdup(address) : NULL;
 }
 
 struct problem *problem_add(struct problem_list *l, enum problem_id id, enum step_kind step,
@@ -83,6 +94,8 @@ void problem_list_clear(struct problem_list *l)
     for (size_t i = 0; i < l->n; i++) {
         free(l->items[i].subject);
         free(l->items[i].message);
+        free(l->items[i].where.host);
+        free(l->items[i].where.address);
     }
     free(l->items);
     l->items = NULL;
@@ -129,4 +142,17 @@ char *problem_text_fill(const char *text, const char *domain, const char *host)
     }
     out[n] = '\0';
     return out;
+}
+
+int problem_text_has_placeholder(const char *text)
+{
+    static const char *const tokens[] = {"DOMAIN", "HOST"};
+    for (size_t i = 0; text && text[i]; i++) {
+        for (size_t k = 0; k < 2; k++)
+            if (is_word_at(text, i, tokens[k], strlen(tokens[k])))
+                return 1;
+        if (text[i] == '%' && text[i + 1] && strchr("sdzlu", text[i + 1]))
+            return 1;
+    }
+    return 0;
 }

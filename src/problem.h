@@ -21,6 +21,9 @@ enum step_kind {
     STEP_SMTP,       /* "smtp": connect, banner, EHLO, STARTTLS of one address */
     STEP_TLS,        /* "tls": handshake and certificate of one address */
     STEP_LINT,       /* "lint": offline validation */
+    STEP_DANE,       /* "dane": TLSA lookup of an MX host and DANE verification of an address
+                      * (RFC 7672); only in problem_where.step: JSON "step" keeps the step the
+                      * problem was filed under (mx_host or tls) */
     STEP_KIND_COUNT
 };
 
@@ -46,15 +49,27 @@ int problem_lookup(const char *code);
 const char *severity_name(enum severity s);   /* "error" | "warning" | "info" */
 const char *step_kind_name(enum step_kind k); /* "sts_record", ... */
 
+/* problem_where - where a problem was found, as data: faces match a problem to a row, a host
+ * or an address on these fields and never parse the subject string back. */
+struct problem_where {
+    enum step_kind step; /* the step it belongs to, with STEP_DANE for DANE findings */
+    char *host;          /* the MX host (A-label) for host and address problems, else NULL */
+    char *address;       /* the numeric address for address problems, else NULL */
+};
+
 /* One problem found. Strings are owned by the list and already escaped. */
 struct problem {
     enum problem_id id;
-    enum severity severity;
+    enum severity severity; /* final when the problem is added (never lowered later) */
     enum step_kind step;
-    char *subject; /* domain, URL, MX host or "host [address]" */
+    char *subject; /* domain, URL, MX host or "host [address]" (display; JSON "subject") */
     char *message; /* what exactly was seen */
     int line;      /* 1-based line (lint, policy body) or 0 */
+    struct problem_where where;
 };
+
+/* PROBLEM_SEV_DEFAULT - "the table's default severity" where a severity is asked for. */
+#define PROBLEM_SEV_DEFAULT (-1)
 
 struct problem_list {
     struct problem *items;
@@ -69,6 +84,9 @@ struct problem *problem_add(struct problem_list *l, enum problem_id id, enum ste
 struct problem *problem_addv(struct problem_list *l, enum problem_id id, enum step_kind step,
                              const char *subject, int line, const char *fmt, va_list ap)
     __attribute__((format(printf, 6, 0)));
+/* problem_set_where - set p->where (copies host and address; either may be NULL). */
+void problem_set_where(struct problem *p, enum step_kind step, const char *host,
+                       const char *address);
 /* problem_list_has - true when a problem with that id is in the list. */
 int problem_list_has(const struct problem_list *l, enum problem_id id);
 /* problem_list_worst - highest severity in the list, or -1 when empty. */
@@ -77,7 +95,10 @@ void problem_list_clear(struct problem_list *l);
 
 /* problem_text_fill - a table text (what/fix) with the placeholder words DOMAIN and HOST
  * replaced by domain and host (either may be NULL: that word is then left). Only whole words
- * are replaced, so "NXDOMAIN" stays. Caller frees. */
+ * are replaced, so "NXDOMAIN" stays. Caller frees. Faces use present_problem_* (ui/report/
+ * present.h), which never leaves a placeholder. */
 char *problem_text_fill(const char *text, const char *domain, const char *host);
+/* problem_text_has_placeholder - text still holds DOMAIN, HOST or a printf conversion. */
+int problem_text_has_placeholder(const char *text);
 
 #endif

@@ -2,7 +2,9 @@
 #include "report.h"
 #include "escape.h"
 #include "xalloc.h"
+#include "mx_limits.h"
 #include <stdlib.h>
+#include <string.h>
 
 const char *step_state_name(enum step_state s)
 {
@@ -26,6 +28,26 @@ const char *verdict_name(enum verdict v)
 {
     static const char *const names[] = {"pending", "pass", "warn", "fail", "none", "incomplete"};
     return (unsigned)v < 6 ? names[v] : "?";
+}
+
+const char *sts_outcome_name(enum sts_outcome o)
+{
+    static const char *const names[] = {"pending", "no_policy", "deliver", "deliver_report",
+                                        "refuse", "unreachable"};
+    return (unsigned)o < 6 ? names[o] : "?";
+}
+
+enum step_state sts_outcome_state(enum sts_outcome o)
+{
+    switch (o) {
+    case STS_OUT_DELIVER: return ST_PASS;
+    case STS_OUT_DELIVER_REPORT: return ST_WARN;
+    case STS_OUT_REFUSE:
+    case STS_OUT_UNREACHABLE: return ST_FAIL;
+    case STS_OUT_NO_POLICY: return ST_NA;
+    case STS_OUT_PENDING: break;
+    }
+    return ST_WAITING;
 }
 
 static void step_init(struct step *s)
@@ -201,4 +223,38 @@ const struct problem *report_worst_problem(const struct report *r)
         if (!worst || r->problems.items[i].severity > worst->severity)
             worst = &r->problems.items[i];
     return worst;
+}
+
+enum step_state report_cert_state(const struct tls_info *tls, const struct cert_info *c,
+                                  time_t now, const char *role, const char **why)
+{
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    for (size_t i = 0; tls && i < tls->nerrors; i++) {
+        if (tls->errors[i].depth == c->depth) {
+            *why = tls->errors[i].text ? tls->errors[i].text : "verification error";
+            return ST_FAIL;
+        }
+    }
+    if (c->not_after && now > c->not_after) {
+        *why = "expired";
+        return ST_FAIL;
+    }
+    if (c->not_before && now < c->not_before) {
+        *why = "not yet valid";
+        return ST_FAIL;
+    }
+    if (c->depth == 0 && tls && tls->handshake_ok && !tls->hostname_match) {
+        *why = role && strcmp(role, "policy host") == 0
+                   ? "no SAN matches the policy host name"
+                   : "no SAN matches the MX host name";
+        return ST_FAIL;
+    }
+    if (c->not_after && cert_days_left(c, now) < MX_EXPIRING_DAYS) {
+        *why = "expires soon";
+        return ST_WARN;
+    }
+    *why = "valid, no problem found";
+    return ST_PASS;
 }

@@ -118,6 +118,25 @@ struct dane_addr {
     char *action_note;   /* the sentence that explains action */
 };
 
+/* What an MTA-STS sender does with one address (RFC 8461 5), judged once by the engine. */
+enum sts_outcome {
+    STS_OUT_PENDING,        /* not judged yet (probe running, or interrupted before) */
+    STS_OUT_NO_POLICY,      /* no valid policy in testing or enforce mode applies: senders
+                             * use opportunistic TLS, MTA-STS says nothing about this address */
+    STS_OUT_DELIVER,        /* the policy is satisfied: it delivers */
+    STS_OUT_DELIVER_REPORT, /* testing mode: validation fails, it delivers anyway and reports
+                             * report_as (RFC 8460) */
+    STS_OUT_REFUSE,         /* enforce mode: validation fails, it does NOT deliver and
+                             * reports report_as */
+    STS_OUT_UNREACHABLE     /* a policy applies but the address never answered SMTP: no
+                             * sender delivers here (it tries the next MX or queues) */
+};
+const char *sts_outcome_name(enum sts_outcome o); /* "pending", "no_policy", "deliver",
+                                                   * "deliver_report", "refuse", "unreachable" */
+/* sts_outcome_state - the mark of an outcome: deliver pass, deliver_report warn, refuse and
+ * unreachable fail, no_policy n/a, pending waiting. The engine stores it in sts_state. */
+enum step_state sts_outcome_state(enum sts_outcome o);
+
 struct mx_addr {
     char *address;     /* numeric */
     int family;        /* 4 or 6 */
@@ -130,6 +149,18 @@ struct mx_addr {
     bool sts_deliverable;     /* would an MTA-STS sender deliver here (policy mode applied) */
     const char *report_as;    /* RFC 8460 result type a sender would report, or NULL */
     struct dane_addr dane;    /* DANE verification of this address (additive) */
+    /* The judgments of this address, each made once by the engine; faces only render them.
+     * step.state is the worst of the sub-step states, the two sender outcomes and the
+     * address's own problems, so the address's mark never contradicts its sentences. */
+    enum sts_outcome sts_outcome;
+    enum sts_mode sts_mode;     /* the policy mode sts_outcome was judged under */
+    enum step_state sts_state;  /* mark of sts_outcome (sts_outcome_state) */
+    enum step_state dane_state; /* mark of the DANE sender: pass authenticated, warn delivers
+                                 * unauthenticated (only unusable records), fail defers, n/a no
+                                 * DANE; waiting/running until judged */
+    enum step_state smtp_state; /* sub-step connect, banner, EHLO, STARTTLS (live while it runs;
+                                 * a missing STARTTLS is warn unless the policy enforces) */
+    enum step_state tls_state;  /* sub-step handshake and certificate; n/a when never reached */
 };
 
 struct mx_host {
@@ -143,6 +174,12 @@ struct mx_host {
     int matched_pattern; /* index into policy mx, -1 */
     char *match_note;    /* which pattern matched or why none did */
     bool sts_deliverable;
+    /* Judged once by the engine, like an address's: */
+    enum sts_outcome sts_outcome; /* the best outcome over its addresses (deliver beats
+                                   * deliver_report beats refuse/unreachable); refuse when
+                                   * enforce and the host matches no mx: pattern */
+    enum step_state match_state;  /* the policy match: pass, warn (testing), fail (enforce),
+                                   * n/a (no policy to match against) */
     struct mx_addr **addrs;
     size_t naddrs;
     struct dane_host dane;  /* TLSA lookup of this host (additive) */
@@ -206,6 +243,12 @@ enum sts_mode report_policy_mode(const struct report *r);
 /* report_worst_problem - the most severe problem (first of equals), or NULL. */
 const struct problem *report_worst_problem(const struct report *r);
 
+/* report_cert_state - the mark of one certificate of a chain as the engine judges it: fail
+ * (a verification error at its depth, expired, not yet valid, or the leaf not covering the
+ * name: "no SAN matches the <role> name", role being "MX host" or "policy host"), warn
+ * (expires within MX_EXPIRING_DAYS), else pass. why receives a short reason (static). */
+enum step_state report_cert_state(const struct tls_info *tls, const struct cert_info *c,
+                                  time_t now, const char *role, const char **why);
 /* dns_answer_sec - "secure" (AD), "insecure", "bogus" (SERVFAIL), "error" (other failure),
  * or NULL for a missing answer: the DNSSEC status of one answer for display. */
 const char *dns_answer_sec(const struct dns_answer *a);

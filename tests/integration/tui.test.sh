@@ -204,7 +204,7 @@ if "$BIN" demo --list 2>/dev/null | grep -q '^dane-rotated '; then
     keys Escape
     wait_for "Walk-through"
     select_detail "a DANE sender would deliver"
-    grep -q "an MTA-STS sender would deliver" "$WORK/screen" \
+    grep -q "MTA-STS sender would deliver" "$WORK/screen" \
         || fail "dane-ee: the MTA-STS sender's line is gone"
     grep -q "RFC 8461 2: a sender that does both" "$WORK/screen" \
         || fail "dane-ee: no precedence line"
@@ -216,7 +216,7 @@ if "$BIN" demo --list 2>/dev/null | grep -q '^dane-rotated '; then
     wait_for "done in .*verdict fail" 30
     wait_for "DANE ✗"
     select_detail "a DANE sender would NOT deliver"
-    grep -q "an MTA-STS sender would deliver" "$WORK/screen" \
+    grep -q "MTA-STS sender would deliver" "$WORK/screen" \
         || fail "dane-rotated: MTA-STS alone still delivers, and must say so"
     keys m
     wait_for "a DANE sender defers"               # the matrix's DANE legend

@@ -171,6 +171,11 @@ static struct mx_host *fx_host(struct report *r, const char *name, int pref, boo
         h->match_note = match ? xasprintf("%s matches mx: %s", name, r->policy.parsed.mx[0])
                               : xasprintf("%s matches no mx: pattern", name);
     h->sts_deliverable = match;
+    /* the judgments the engine stores (diag_judge.c, diag_smtp_judge.c) */
+    enum sts_mode mode = r->policy.parsed.mode;
+    h->match_state = !checked ? ST_NA : match ? ST_PASS : mode == STS_MODE_TESTING ? ST_WARN : ST_FAIL;
+    h->sts_outcome = !checked ? STS_OUT_NO_POLICY : match ? STS_OUT_DELIVER
+                     : mode == STS_MODE_TESTING ? STS_OUT_DELIVER_REPORT : STS_OUT_REFUSE;
     h->step.start_ms = h->resolve.start_ms = 20;
     step_end(&h->step, ST_PASS, 300);
     step_end(&h->resolve, ST_PASS, 30);
@@ -197,6 +202,17 @@ static struct mx_addr *fx_addr(struct mx_host *h, const char *addr, bool starttl
     a->port = 25;
     a->sts_deliverable = deliverable;
     a->report_as = report_as;
+    /* the judgments the engine stores: a fixture with a report_as that still delivers is in
+     * testing mode */
+    a->sts_outcome = h->match_state == ST_NA ? STS_OUT_NO_POLICY
+                     : !deliverable ? STS_OUT_REFUSE
+                     : report_as ? STS_OUT_DELIVER_REPORT : STS_OUT_DELIVER;
+    a->sts_mode = a->sts_outcome == STS_OUT_NO_POLICY ? STS_MODE_UNKNOWN
+                  : report_as && deliverable ? STS_MODE_TESTING : STS_MODE_ENFORCE;
+    a->sts_state = sts_outcome_state(a->sts_outcome);
+    a->dane_state = ST_NA;
+    a->smtp_state = starttls ? ST_PASS : a->sts_mode == STS_MODE_ENFORCE ? ST_FAIL : ST_WARN;
+    a->tls_state = !starttls ? ST_NA : days_left < 0 ? ST_FAIL : ST_PASS;
     struct smtp_result *s = xcalloc(1, sizeof *s);
     s->banner = xasprintf("%s ESMTP Postfix", h->host);
     xptr_push((void ***)&s->ehlo, &s->nehlo, xstrdup("PIPELINING"));
@@ -224,9 +240,22 @@ static struct mx_addr *fx_addr(struct mx_host *h, const char *addr, bool starttl
     }
     s->total_ms = 40;
     a->smtp = s;
-    step_end(&a->step, deliverable ? ST_PASS : ST_FAIL, 300);
+    enum step_state st = a->sts_state == ST_NA ? ST_PASS : a->sts_state;
+    if (a->smtp_state == ST_FAIL || a->tls_state == ST_FAIL)
+        st = ST_FAIL;
+    else if (a->smtp_state == ST_WARN && st == ST_PASS)
+        st = ST_WARN;
+    step_end(&a->step, st, 300);
     xptr_push((void ***)&h->addrs, &h->naddrs, a);
     return a;
+}
+
+/* fx_at - the structured subject the engine gives a host (addr NULL) or address problem. */
+static struct problem *fx_at(struct problem *p, enum step_kind where, const char *host,
+                             const char *addr)
+{
+    problem_set_where(p, where, host, addr);
+    return p;
 }
 
 static const char *const fx_mx_patterns[] = {"mx1.example.com", "*.backup.example.com"};
@@ -291,8 +320,9 @@ static struct report *fx_mismatch(void)
     struct mx_host *h = fx_host(r, "old-mx.mismatch.example", 20, true, false);
     fx_addr(h, "192.0.2.28", true, 80, false, "validation-failure");
     fx_tlsrpt_ok(r);
-    problem_add(&r->problems, PROB_MX_POLICY_MISMATCH, STEP_MX, "old-mx.mismatch.example", 0,
-                "old-mx.mismatch.example matches no mx: pattern");
+    fx_at(problem_add(&r->problems, PROB_MX_POLICY_MISMATCH, STEP_MX, "old-mx.mismatch.example", 0,
+                      "old-mx.mismatch.example matches no mx: pattern"),
+          STEP_MX, "old-mx.mismatch.example", NULL);
     return r;
 }
 
@@ -305,8 +335,9 @@ static struct report *fx_expired(void)
     struct mx_host *h = fx_host(r, "mx.expired.example", 10, true, true);
     fx_addr(h, "192.0.2.29", true, -3, false, "certificate-expired");
     fx_tlsrpt_ok(r);
-    problem_add(&r->problems, PROB_TLS_CERT_EXPIRED, STEP_TLS, "mx.expired.example [192.0.2.29]",
-                0, "the certificate expired 3 days ago");
+    fx_at(problem_add(&r->problems, PROB_TLS_CERT_EXPIRED, STEP_TLS, "mx.expired.example [192.0.2.29]",
+                      0, "the certificate expired 3 days ago"),
+          STEP_TLS, "mx.expired.example", "192.0.2.29");
     return r;
 }
 
@@ -322,6 +353,7 @@ static struct report *fx_no_starttls(void)
     struct problem *p = problem_add(&r->problems, PROB_SMTP_STARTTLS_MISSING, STEP_SMTP,
                                     "mx.plain.example [192.0.2.30]", 0,
                                     "EHLO reply does not list STARTTLS");
+    fx_at(p, STEP_SMTP, "mx.plain.example", "192.0.2.30");
     p->severity = SEV_WARNING; /* testing mode */
     problem_add(&r->problems, PROB_STS_POLICY_MODE_TESTING, STEP_POLICY, r->policy.url, 2,
                 "mode: testing");
@@ -354,8 +386,9 @@ static struct report *fx_hostile(void)
     leaf->subject = xstrdup("CN=\"quoted\\\",O=\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 "
                             "very-long-organisation-name-without-any-spaces-that-must-be-"
                             "cut-somewhere-because-it-is-longer-than-a-line");
-    problem_add(&r->problems, PROB_SMTP_BANNER, STEP_SMTP, "mx1.example.com [192.0.2.25]", 0,
-                "odd \"banner\" \\x1b \n and tab\t");
+    fx_at(problem_add(&r->problems, PROB_SMTP_BANNER, STEP_SMTP, "mx1.example.com [192.0.2.25]", 0,
+                      "odd \"banner\" \\x1b \n and tab\t"),
+          STEP_SMTP, "mx1.example.com", "192.0.2.25");
     return r;
 }
 

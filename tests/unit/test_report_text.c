@@ -119,7 +119,7 @@ START_TEST(all_good)
     HAS(out, "SAN: mx1.example.com");
     HAS(out, "(in 80 days)");
     HAS(out, "chain verified to a trusted root");
-    HAS(out, "an enforcing MTA-STS sender would deliver here");
+    HAS(out, "an MTA-STS sender would deliver here (mode enforce)");
     HAS(out, "rua: mailto:tls@example.com");
     HAS(out, "Problems: none");
     HAS(out, "[ OK ] Verdict: PASS -");
@@ -172,7 +172,7 @@ START_TEST(mismatch)
     char *out = render_checked(r);
     HAS(out, "[FAIL] 20 old-mx.mismatch.example");
     HAS(out, "[FAIL] policy: old-mx.mismatch.example matches no mx: pattern");
-    HAS(out, "[FAIL]   an enforcing MTA-STS sender would NOT deliver here");
+    HAS(out, "[FAIL]   sender's view: an enforcing MTA-STS sender would NOT deliver here");
     HAS(out, "validation-failure)");
     HAS(out, "fix: Add 'mx: old-mx.mismatch.example'");
     free(out);

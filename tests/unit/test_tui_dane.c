@@ -77,6 +77,11 @@ static void judge(struct mx_addr *a, enum dane_action act, int matched, int dept
         da->error = xstrdup("no matching DANE TLSA records");
     da->action = act;
     da->action_note = xstrdup(note);
+    /* the marks the engine stores (diag_smtp_judge.c) */
+    a->dane_state = act == DANE_ACT_DELIVER ? (da->match == 1 ? ST_PASS : ST_WARN)
+                    : act == DANE_ACT_DEFER ? ST_FAIL : ST_NA;
+    if (act == DANE_ACT_DEFER)
+        a->step.state = a->tls_state = ST_FAIL;
 }
 
 /* judge_all - every address of h the same way (fx_all_good has two). */
@@ -110,8 +115,8 @@ static struct report *fx_dane_rotated(void)
     static const int d[] = {-1};
     judge_all(h, DANE_ACT_DEFER, -1, -1, d, 1, "DANE validation failed: a DANE sender does NOT "
               "deliver, and MTA-STS must not override that (RFC 8461 2)");
-    problem_add(&r->problems, PROB_DANE_MISMATCH, STEP_TLS, HOST " [" ADDR "]", 0,
-                "no TLSA record at _25._tcp." HOST " authenticates the chain");
+    problem_set_where(problem_add(&r->problems, PROB_DANE_MISMATCH, STEP_TLS, HOST " [" ADDR "]", 0,
+                "no TLSA record at _25._tcp." HOST " authenticates the chain"), STEP_DANE, HOST, ADDR);
     return r;
 }
 
@@ -198,7 +203,10 @@ static void cert_of(struct tui_lines *out, const struct report *r, size_t depth)
     const struct mx_host *h = r->mx.hosts[0];
     const struct mx_addr *a = h->addrs[0];
     struct view_ctx v = {.r = r, .now = time(NULL), .utf8 = true};
-    view_cert_build(out, &v, &a->smtp->tls, &a->smtp->tls.chain[depth], false, h, a);
+    struct tui_row row = {.node = TN_CERT, .host = h, .addr = a, .cert = &a->smtp->tls.chain[depth],
+                          .cert_index = depth, .tls = &a->smtp->tls, .cert_owner = h->host,
+                          .cert_where = a->address};
+    view_cert_build(out, &v, &row, false);
 }
 
 START_TEST(host_and_address_badges)
@@ -279,7 +287,7 @@ START_TEST(address_detail_has_both_senders)
     struct report *r = fx_dane_rotated();
     struct tui_lines l = {0};
     detail_of(&l, r, "addr:" KEY_SUFFIX);
-    ck_assert(has(&l, "sender's eye: an MTA-STS sender would deliver here"));
+    ck_assert(has(&l, "sender's eye: an MTA-STS sender would deliver here (mode enforce)"));
     ck_assert(has(&l, "sender's eye: a DANE sender would NOT deliver here: it defers"));
     ck_assert_int_eq(role_of(&l, "a DANE sender would NOT"), TR_FAIL);
     ck_assert(has(&l, "DANE validation failed"));                        /* action_note */

@@ -19,7 +19,7 @@ START_TEST(tree_order_all_good)
     struct report *r = fx_all_good();
     struct tui_model m = {0};
     tui_model_build(&m, r, r->duration_ms, time(NULL));
-    static const enum tui_node want[] = {TN_STS, TN_POLICY, TN_MX, TN_HOST, TN_ADDR, TN_SMTP,
+    static const enum tui_node want[] = {TN_STS, TN_POLICY, TN_CERT, TN_CERT, TN_MX, TN_HOST, TN_ADDR, TN_SMTP,
                                          TN_TLS, TN_CERT, TN_CERT, TN_ADDR, TN_SMTP, TN_TLS,
                                          TN_CERT, TN_CERT, TN_TLSRPT};
     ck_assert_uint_eq(m.n, sizeof want / sizeof want[0]);
@@ -30,14 +30,18 @@ START_TEST(tree_order_all_good)
             ck_assert_str_ne(m.rows[i].key, m.rows[j].key);
     }
     ck_assert_ptr_nonnull(strstr(m.rows[0].label, "_mta-sts.example.com"));
-    ck_assert_int_eq(m.rows[3].depth, 1);
-    ck_assert_int_eq(m.rows[7].depth, 4);
-    ck_assert_ptr_nonnull(strstr(m.rows[7].label, "(leaf)"));
+    /* the policy host's chain sits under the policy row (PEM and save work there too) */
+    ck_assert_int_eq(m.rows[2].depth, 1);
+    ck_assert_ptr_nonnull(m.rows[2].tls);
+    ck_assert_ptr_null(m.rows[2].addr);
+    ck_assert_int_eq(m.rows[5].depth, 1);
+    ck_assert_int_eq(m.rows[9].depth, 4);
+    ck_assert_ptr_nonnull(strstr(m.rows[9].label, "(leaf)"));
     /* SMTP row sums connect..STARTTLS (3+9+4+2), TLS row is the handshake */
-    ck_assert_int_eq(m.rows[5].ms, 18);
-    ck_assert_int_eq(m.rows[6].ms, 15);
-    ck_assert_int_eq(m.rows[3].mark, false);
-    ck_assert_int_eq(row_of(&m, "cert:mx1.example.com|2001:db8::25|1"), 13);
+    ck_assert_int_eq(m.rows[7].ms, 18);
+    ck_assert_int_eq(m.rows[8].ms, 15);
+    ck_assert_int_eq(m.rows[5].mark, false);
+    ck_assert_int_eq(row_of(&m, "cert:mx1.example.com|2001:db8::25|1"), 15);
     tui_model_free(&m);
     report_free(r);
 }
@@ -83,7 +87,7 @@ START_TEST(expired_cert_fails)
     ck_assert_int_eq(leaf->state, ST_FAIL);
     ck_assert_int_eq(inter->state, ST_PASS);
     const char *why = NULL;
-    tui_cert_state(&leaf->addr->smtp->tls, leaf->cert, time(NULL), &why);
+    tui_cert_row_state(leaf, time(NULL), &why);
     ck_assert_str_eq(why, "certificate has expired");
 
     struct view_matrix vm = {0};
@@ -157,6 +161,7 @@ START_TEST(live_progress)
     a->step.end_ms = -1;
     step_begin(&a->step, 25);
     a->live_stage = SMTP_ST_EHLO;
+    a->smtp_state = ST_RUNNING; /* what the engine sets while the probe runs (diag.c) */
     xptr_push((void ***)&h->addrs, &h->naddrs, a);
     struct mx_addr *b = xcalloc(1, sizeof *b);
     b->address = xstrdup("192.0.2.41");

@@ -8,6 +8,7 @@
 #include "tui_model.h"
 #include "view_cert.h"
 #include "view_detail.h"
+#include "present.h"
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,15 @@ static void detail_of(struct tui_lines *out, const struct report *r, const char 
     struct view_ctx v = {.r = r, .now_ms = r->duration_ms, .now = time(NULL), .utf8 = true};
     view_detail_build(out, &v, &m.rows[k]);
     tui_model_free(&m);
+}
+
+/* cert_row - a TN_CERT row for a chain outside any MX address (the policy host's). */
+static const struct tui_row *cert_row(const struct tls_info *tls, const struct cert_info *c)
+{
+    static struct tui_row row;
+    row = (struct tui_row){.node = TN_CERT, .tls = tls, .cert = c, .cert_owner = "mta-sts.example.com",
+                           .cert_where = "192.0.2.1"};
+    return &row;
 }
 
 START_TEST(problem_explained)
@@ -72,7 +82,9 @@ START_TEST(domain_placeholder_replaced)
     ck_assert(!has(&l, "DOMAIN"));
     ck_assert(has(&l, "google-site-verification=abc"));
     tui_lines_clear(&l);
-    char *s = view_subst_domain("at DOMAIN and mta-sts.DOMAIN.", "a.example");
+    free(r->domain);
+    r->domain = xstrdup("a.example");
+    char *s = present_fill("at DOMAIN and mta-sts.DOMAIN.", r, NULL);
     ck_assert_str_eq(s, "at a.example and mta-sts.a.example.");
     free(s);
     report_free(r);
@@ -154,7 +166,7 @@ START_TEST(cert_every_field)
     struct view_ctx v = {.r = r, .now = time(NULL), .utf8 = false};
     const struct tls_info *tls = &r->mx.hosts[0]->addrs[0]->smtp->tls;
     struct tui_lines l = {0};
-    view_cert_build(&l, &v, tls, c, false, NULL, NULL);
+    view_cert_build(&l, &v, cert_row(tls, c), false);
     static const char *const want[] = {
         "subject: CN=mx1.example.com", "DNS:mx1.example.com", "IP:192.0.2.25",
         "issuer:  CN=", "not before:", "days ago)", "not after:", "(in 80 days)",
@@ -167,7 +179,7 @@ START_TEST(cert_every_field)
         ck_assert_msg(has(&l, want[i]), "missing %s", want[i]);
     ck_assert(!has(&l, "BEGIN CERTIFICATE"));
     tui_lines_clear(&l);
-    view_cert_build(&l, &v, tls, c, true, NULL, NULL);
+    view_cert_build(&l, &v, cert_row(tls, c), true);
     ck_assert(has(&l, "-----BEGIN CERTIFICATE-----"));
     ck_assert(has(&l, "MIIB"));
     tui_lines_clear(&l);
@@ -199,7 +211,7 @@ START_TEST(cert_expired_relative)
     const struct tls_info *tls = &r->mx.hosts[0]->addrs[0]->smtp->tls;
     struct view_ctx v = {.r = r, .now = time(NULL), .utf8 = true};
     struct tui_lines l = {0};
-    view_cert_build(&l, &v, tls, &tls->chain[0], false, NULL, NULL);
+    view_cert_build(&l, &v, cert_row(tls, &tls->chain[0]), false);
     ck_assert(has(&l, "expired 2 days ago")); /* fixture: 3 days minus one hour */
     ck_assert(has(&l, "✗ fail"));
     tui_lines_clear(&l);
@@ -226,8 +238,7 @@ START_TEST(hostile_strings_are_drawable)
         struct tui_lines l = {0}, w = {0};
         view_detail_build(&l, &v, &m.rows[i]);
         if (m.rows[i].node == TN_CERT)
-            view_cert_build(&l, &v, &m.rows[i].addr->smtp->tls, m.rows[i].cert, true,
-                            m.rows[i].host, m.rows[i].addr);
+            view_cert_build(&l, &v, &m.rows[i], true);
         saw_banner |= has(&l, "banner: say");
         for (int width = 20; width <= 100; width += 40) {
             tui_lines_wrap(&l, width, 2, &w);
@@ -261,9 +272,12 @@ START_TEST(markdown_export)
     ck_assert_ptr_nonnull(strstr(buf, "Policy mode: testing"));
     ck_assert_ptr_nonnull(strstr(buf, "`smtp.starttls_missing`"));
     ck_assert_ptr_nonnull(strstr(buf, "Fix: Enable STARTTLS"));
-    ck_assert_ptr_nonnull(strstr(buf, "| mx.plain.example | 192.0.2.30 |"));
-    ck_assert_ptr_nonnull(strstr(buf, "| fail |"));  /* the STARTTLS cell */
-    ck_assert_ptr_nonnull(strstr(buf, "| n/a |"));   /* handshake: not applicable */
+    /* the sender's view with the engine's marks, then the sub-steps */
+    ck_assert_ptr_nonnull(strstr(buf, "| mx.plain.example | 192.0.2.30 | warn | warn: a sender "
+                                      "delivers here in testing mode but reports "
+                                      "starttls-not-supported"));
+    ck_assert_ptr_nonnull(strstr(buf, "- **warn** SMTP connect, EHLO, STARTTLS"));
+    ck_assert_ptr_nonnull(strstr(buf, "- **n/a** TLS handshake and certificate"));
     ck_assert_ptr_nonnull(strstr(buf, "SMTP transcript of mx.plain.example [192.0.2.30]"));
     ck_assert_ptr_nonnull(strstr(buf, "```\nv=STSv1; id=4\n```"));
     free(buf);

@@ -151,7 +151,19 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
     if (strcmp(a, "-4") == 0 || strcmp(a, "-6") == 0) {
         o->family = a[1] - '0';
     } else if (strcmp(a, "--json") == 0) {
-        o->json = true;
+        o->format = CLI_FMT_JSON;
+    } else if (is_opt(a, "--format")) {
+        VALUE("--format");
+        if (strcmp(v, "text") == 0)
+            o->format = CLI_FMT_TEXT;
+        else if (strcmp(v, "json") == 0)
+            o->format = CLI_FMT_JSON;
+        else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0)
+            o->format = CLI_FMT_MARKDOWN;
+        else {
+            snprintf(err, errlen, "--format %.40s: expected text, json or markdown", v);
+            return -1;
+        }
     } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
         o->no_color = true;
     } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -244,6 +256,13 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o, char *err, s
             }
             o->domains[o->ndomains++] = a;
         }
+    }
+    o->json = o->format == CLI_FMT_JSON;
+    if (o->batch_file && o->format == CLI_FMT_MARKDOWN) {
+        snprintf(err, errlen, "--format markdown does not combine with --batch (a batch writes "
+                              "a table, or JSON Lines with --format json); check the domains "
+                              "one by one for Markdown");
+        return -1;
     }
     return 0;
 }

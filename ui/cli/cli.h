@@ -3,7 +3,8 @@
  * The option set is binding (issue #2): --resolver ADDR[:PORT] (repeatable), --ca-file PATH,
  * --timeout SECONDS, -4, -6, --json, --no-color, --connect-to HOST:PORT:ADDR:PORT
  * (repeatable). Added: --verbose, --ehlo NAME; batch mode (issue #6): --batch FILE ("-" is
- * stdin), --concurrency N, --shard K/N. Pointers in the result borrow from argv. */
+ * stdin), --concurrency N, --shard K/N; issue #10: --format text|json|markdown (--json is
+ * --format json). Pointers in the result borrow from argv. */
 #ifndef MXRAY_CLI_H
 #define MXRAY_CLI_H
 #include <stdbool.h>
@@ -15,13 +16,17 @@
 #define CLI_CONCURRENCY_MAX 1000    /* each domain holds a few sockets at once */
 #define CLI_SHARD_MAX 1000000
 
+/* The report format of `mxray check`. */
+enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_MARKDOWN };
+
 struct cli_opts {
     const char *resolvers[MX_RESOLVERS_MAX];
     size_t nresolvers;
     const char *ca_file;
     int timeout_ms;
     int family; /* 0, 4 or 6 */
-    bool json;
+    enum cli_format format;
+    bool json; /* format == CLI_FMT_JSON (kept for the callers that test it) */
     bool no_color;
     bool verbose;
     const char *ehlo_name;

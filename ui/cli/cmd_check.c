@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "loop.h"
 #include "report_json.h"
+#include "report_md.h"
 #include "report_text.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -74,8 +75,12 @@ int cmd_normalize_domains(const char *const *in, size_t n, char **out)
 
 static void print_report(struct run *run, const struct report *r)
 {
-    if (run->o->json) {
+    if (run->o->format == CLI_FMT_JSON) {
         report_json_write(stdout, r, run->n == 1);
+    } else if (run->o->format == CLI_FMT_MARKDOWN) {
+        if (run->done > 1)
+            fputs("\n---\n\n", stdout); /* one document per domain, in the order they end */
+        report_md_write(stdout, r);
     } else {
         struct text_opts to = {.color = run->color, .width = 80, .verbose = run->o->verbose};
         report_text_write(stdout, r, &to);

@@ -375,6 +375,22 @@ static void emit_dnssec(struct json *w, const struct report *r)
     json_obj_end(w);
 }
 
+/* emit_judgments - the engine's judgments of one address (additive to mxray.report.v1). */
+static void emit_judgments(struct json *w, const struct mx_addr *a)
+{
+    bool judged = a->sts_outcome != STS_OUT_PENDING;
+    json_kv_str(w, "sts_outcome", judged ? sts_outcome_name(a->sts_outcome) : NULL);
+    json_kv_str(w, "sts_mode", judged && a->sts_outcome != STS_OUT_NO_POLICY
+                                   ? sts_mode_name(a->sts_mode) : NULL);
+    json_key(w, "marks");
+    json_obj_begin(w);
+    json_kv_str(w, "smtp", step_state_name(a->smtp_state));
+    json_kv_str(w, "tls", step_state_name(a->tls_state));
+    json_kv_str(w, "sts", step_state_name(a->sts_state));
+    json_kv_str(w, "dane", step_state_name(a->dane_state));
+    json_obj_end(w);
+}
+
 static void emit_addr(struct json *w, const struct mx_host *h, const struct mx_addr *a)
 {
     const struct smtp_result *s = a->smtp;
@@ -394,11 +410,13 @@ static void emit_addr(struct json *w, const struct mx_host *h, const struct mx_a
         json_null(w);
     json_key(w, "tls");
     report_json_tls(w, s ? &s->tls : NULL);
-    if (a->step.state == ST_PASS || a->step.state == ST_WARN || a->step.state == ST_FAIL)
+    bool ended = a->step.state == ST_PASS || a->step.state == ST_WARN || a->step.state == ST_FAIL;
+    if (ended && a->sts_outcome != STS_OUT_NO_POLICY)
         json_kv_bool(w, "sts_deliverable", a->sts_deliverable);
     else
-        json_kv_null(w, "sts_deliverable");
+        json_kv_null(w, "sts_deliverable"); /* unknown, or no policy applies */
     json_kv_str(w, "report_as", a->report_as);
+    emit_judgments(w, a);
     json_kv_str(w, "error", s ? s->error : NULL);
     json_kv_str(w, "fail", s && s->fail != SMTP_FAIL_NONE ? smtp_fail_name(s->fail) : NULL);
     if (s) {
@@ -434,6 +452,9 @@ static void emit_mx_host(struct json *w, const struct mx_host *h, const struct s
         json_bool(w, h->sts_deliverable);
     else
         json_null(w);
+    json_kv_str(w, "sts_outcome",
+                h->sts_outcome != STS_OUT_PENDING ? sts_outcome_name(h->sts_outcome) : NULL);
+    json_kv_str(w, "match_state", step_state_name(h->match_state));
     json_key(w, "addresses");
     json_arr_begin(w);
     for (size_t i = 0; i < h->naddrs; i++)
@@ -511,6 +532,13 @@ static void emit_problems(struct json *w, const struct problem_list *l)
         json_kv_str(w, "rfc", d ? d->rfc : NULL);
         if (p->line > 0)
             json_kv_int(w, "line", p->line);
+        /* the structured subject: which step (dane has its own), MX host, address */
+        json_key(w, "where");
+        json_obj_begin(w);
+        json_kv_str(w, "step", step_kind_name(p->where.step));
+        json_kv_str(w, "host", p->where.host);
+        json_kv_str(w, "address", p->where.address);
+        json_obj_end(w);
         json_obj_end(w);
     }
     json_arr_end(w);

@@ -6,6 +6,7 @@
  * prerequisite reads "skipped: <why>" with [ -- ]: the problem that caused it is reported
  * once, where it happened (no cascades). */
 #include "report_text.h"
+#include "present.h"
 #include "escape.h"
 #include "mx_limits.h"
 #include "xalloc.h"
@@ -400,14 +401,16 @@ static void cert_expiry(struct tw *t, const struct cert_info *c, int indent)
         return;
     long days = cert_days_left(c, t->now);
     const char *when = orstr(c->not_after_str, "?");
+    char rel[48];
+    present_days_rel(rel, sizeof rel, days);
     if (t->now < c->not_before)
         tw_line(t, MK_FAIL, indent, "not valid before %s", orstr(c->not_before_str, "?"));
     else if (days < 0)
-        tw_line(t, MK_FAIL, indent, "expired %s (%ld days ago)", when, -days);
+        tw_line(t, MK_FAIL, indent, "expired %s (%s)", when, rel);
     else if (days < MX_EXPIRING_DAYS)
-        tw_line(t, MK_WARN, indent, "expires %s (in %ld days)", when, days);
+        tw_line(t, MK_WARN, indent, "expires %s (%s)", when, rel);
     else
-        tw_line(t, MK_OK, indent, "expires %s (in %ld days)", when, days);
+        tw_line(t, MK_OK, indent, "expires %s (%s)", when, rel);
 }
 
 static void tls_chain_verbose(struct tw *t, const struct tls_info *tls, int indent)
@@ -479,8 +482,12 @@ static void smtp_transcript(struct tw *t, const struct smtp_result *s, int inden
 
 /* smtp_stages - one line per SMTP stage reached; the first failure ends the list, and the
  * stages after it read as "not reached", not as failures of their own. */
-static void smtp_stages(struct tw *t, const struct smtp_result *s, bool enforce, int in)
+static void smtp_stages(struct tw *t, const struct mx_addr *a, int in)
 {
+    const struct smtp_result *s = a->smtp;
+    /* a missing STARTTLS earns the mark the engine gave the SMTP sub-step (warn unless the
+     * policy enforces) */
+    enum mark stls = state_mark(a->smtp_state) == MK_OK ? MK_FAIL : state_mark(a->smtp_state);
     if (s->fail == SMTP_FAIL_CONNECT) {
         tw_line(t, MK_FAIL, in, "connect: %s", orstr(s->error, "failed"));
         tw_line(t, MK_NA, in, "banner, EHLO, STARTTLS: not reached");
@@ -498,48 +505,30 @@ static void smtp_stages(struct tw *t, const struct smtp_result *s, bool enforce,
         return;
     }
     if (s->fail == SMTP_FAIL_NO_STARTTLS || !s->starttls_offered) {
-        tw_line(t, enforce ? MK_FAIL : MK_WARN, in, "STARTTLS not offered in the EHLO reply");
+        tw_line(t, stls, in, "STARTTLS not offered in the EHLO reply");
         return;
     }
     if (s->fail == SMTP_FAIL_STARTTLS) {
-        tw_line(t, enforce ? MK_FAIL : MK_WARN, in, "STARTTLS refused: %s",
+        tw_line(t, stls, in, "STARTTLS refused: %s",
                 orstr(s->error, "not 220"));
         return;
     }
     tw_line(t, MK_OK, in, "STARTTLS offered and accepted");
 }
 
-/* senders_eye - what a compliant sender would do with this address under this policy. */
-static void senders_eye(struct tw *t, const struct report *r, const struct mx_host *h,
-                        const struct mx_addr *a, int in)
+/* senders_eye - what an MTA-STS sender does with this address (the engine's outcome). */
+static void senders_eye(struct tw *t, const struct mx_addr *a, int in)
 {
-    enum sts_mode mode = report_policy_mode(r);
-    if (mode == STS_MODE_UNKNOWN || mode == STS_MODE_NONE || !h->policy_checked) {
-        tw_line(t, MK_NA, in, "sender's view: no MTA-STS policy applies; senders use "
-                              "opportunistic TLS here");
-        return;
-    }
-    bool failing = !a->sts_deliverable || a->report_as != NULL;
-    const char *why = orstr(a->report_as, "validation-failure");
-    if (mode == STS_MODE_ENFORCE) {
-        if (a->sts_deliverable)
-            tw_line(t, MK_OK, in, "an enforcing MTA-STS sender would deliver here");
-        else
-            tw_line(t, MK_FAIL, in, "an enforcing MTA-STS sender would NOT deliver here "
-                                    "(reports %s)", why);
-    } else if (failing) {
-        tw_line(t, MK_WARN, in, "a sender delivers here in testing mode but reports %s; "
-                                "under enforce it would NOT deliver", why);
-    } else {
-        tw_line(t, MK_OK, in, "an MTA-STS sender would deliver here (testing mode; enforce "
-                              "would too)");
-    }
+    struct present_sentence s;
+    present_sts_sender(a, &s);
+    tw_line(t, state_mark(s.mark), in, "sender's view: %s", s.text);
 }
 
 /* dane_line - the DANE verification of one address (RFC 7672) and the second column of the
  * sender's view: what a DANE-capable sender does (RFC 8461 2: MTA-STS never overrides a
  * failed DANE validation). */
-static void dane_line(struct tw *t, const struct mx_host *h, const struct mx_addr *a, int in)
+static void dane_line(struct tw *t, const struct report *r, const struct mx_host *h,
+                      const struct mx_addr *a, int in)
 {
     const struct dane_host *dh = &h->dane;
     const struct dane_addr *da = &a->dane;
@@ -564,16 +553,17 @@ static void dane_line(struct tw *t, const struct mx_host *h, const struct mx_add
                     "DANE: %s TLSA, chain not verified", dane_status_name(dh->status));
         }
     }
-    enum mark m = da->action == DANE_ACT_DELIVER ? MK_OK : da->action == DANE_ACT_DEFER
-                  ? MK_FAIL : MK_NA;
-    tw_line(t, m, in, "DANE sender: %s", orstr(da->action_note, dane_action_name(da->action)));
+    struct present_sentence s;
+    present_dane_sender(a, r->done, &s);
+    tw_line(t, state_mark(s.mark), in, "DANE sender: %s", s.text);
+    if (da->action_note)
+        tw_line(t, MK_NONE, in + 1, "%s", da->action_note);
 }
 
 static void section_addr(struct tw *t, const struct report *r, const struct mx_host *h,
                          const struct mx_addr *a)
 {
     const struct smtp_result *s = a->smtp;
-    bool enforce = report_policy_mode(r) == STS_MODE_ENFORCE;
     if (a->connect_addr && strcmp(a->connect_addr, a->address) != 0)
         tw_line(t, state_mark(a->step.state), 0, "%s port %d (connecting to %s)", a->address,
                 a->port, a->connect_addr);
@@ -584,27 +574,23 @@ static void section_addr(struct tw *t, const struct report *r, const struct mx_h
             tw_line(t, MK_NA, 1, "not probed: %s", orstr(a->step.note, "skipped"));
         return;
     }
-    smtp_stages(t, s, enforce, 1);
+    smtp_stages(t, a, 1);
     if (s->tls.present)
         tls_summary(t, &s->tls, h->host, 1);
-    senders_eye(t, r, h, a, 1);
-    dane_line(t, h, a, 1);
+    senders_eye(t, a, 1);
+    dane_line(t, r, h, a, 1);
     smtp_transcript(t, s, 2);
 }
 
-static void host_match_line(struct tw *t, const struct report *r, const struct mx_host *h)
+static void host_match_line(struct tw *t, const struct mx_host *h)
 {
     if (!h->policy_checked) {
         tw_line(t, MK_NA, 0, "policy match: skipped, no valid policy");
         return;
     }
-    if (h->policy_match) {
-        tw_line(t, MK_OK, 0, "policy: %s", orstr(h->match_note, "matches an mx: pattern"));
-        return;
-    }
-    bool enforce = report_policy_mode(r) == STS_MODE_ENFORCE;
-    tw_line(t, enforce ? MK_FAIL : MK_WARN, 0, "policy: %s",
-            orstr(h->match_note, "matches no mx: pattern"));
+    tw_line(t, state_mark(h->match_state), 0, "policy: %s",
+            orstr(h->match_note, h->policy_match ? "matches an mx: pattern"
+                                                 : "matches no mx: pattern"));
 }
 
 /* dane_host_lines - the TLSA RRset of a host: status and each record. */
@@ -630,7 +616,7 @@ static void section_host(struct tw *t, const struct report *r, const struct mx_h
         tw_heading(t, "   MX %d %s", h->preference, h->host);
     else
         tw_heading(t, "   implicit MX %s", h->host);
-    host_match_line(t, r, h);
+    host_match_line(t, h);
     dane_host_lines(t, h);
     if (h->naddrs == 0) {
         if (!unfinished(t, r, &h->resolve, 0))
@@ -659,8 +645,7 @@ static void section_mx(struct tw *t, const struct report *r)
                 orstr(m->step.note, m->answer ? orstr(m->answer->error, "none found") : "none"));
     for (size_t i = 0; i < m->nhosts; i++) {
         const struct mx_host *h = m->hosts[i];
-        enum mark mk = !h->policy_checked ? MK_INFO : h->policy_match ? MK_OK
-                       : report_policy_mode(r) == STS_MODE_ENFORCE ? MK_FAIL : MK_WARN;
+        enum mark mk = h->policy_checked ? state_mark(h->match_state) : MK_INFO;
         if (h->preference >= 0)
             tw_line(t, mk, 0, "%d %s", h->preference, h->host);
         else
@@ -714,39 +699,26 @@ static void section_tlsrpt(struct tw *t, const struct report *r)
 
 /* ---- problems and verdict ---- */
 
-/* fill_fix - the table's fix with DOMAIN and HOST filled in (HOST is the subject's host
- * name when the subject is one, "mx1.example.com [192.0.2.1]" style). */
-static char *fill_fix(const char *fix, const struct report *r, const struct problem *p)
-{
-    char *host = NULL;
-    if (p->subject && *p->subject && !strstr(p->subject, "://"))
-        host = xstrndup(p->subject, strcspn(p->subject, " "));
-    char *out = problem_text_fill(fix, r->domain, host);
-    free(host);
-    return out;
-}
-
 static void problem_lines(struct tw *t, const struct report *r, const struct problem *p)
 {
     const struct problem_def *d = problem_def(p->id);
     enum mark m = p->severity == SEV_ERROR ? MK_FAIL : p->severity == SEV_WARNING ? MK_WARN
                                                                                    : MK_INFO;
     tw_line(t, m, 0, "%s (%s): %s", d ? d->code : "?", severity_name(p->severity), p->message);
-    if (p->subject && *p->subject) {
+    char where[600], ref[200];
+    present_problem_where(p, where, sizeof where);
+    if (*where) {
         if (p->line > 0)
-            tw_line(t, MK_NONE, 1, "at %s, line %d", p->subject, p->line);
+            tw_line(t, MK_NONE, 1, "at %s, line %d", where, p->line);
         else
-            tw_line(t, MK_NONE, 1, "at %s", p->subject);
+            tw_line(t, MK_NONE, 1, "at %s", where);
     }
     if (!d)
         return;
-    char *fix = fill_fix(d->fix, r, p);
+    char *fix = present_problem_fix(r, p);
     tw_line(t, MK_NONE, 1, "fix: %s", fix);
     free(fix);
-    if (d->report_as)
-        tw_line(t, MK_NONE, 1, "%s; senders report %s", d->rfc, d->report_as);
-    else
-        tw_line(t, MK_NONE, 1, "%s", d->rfc);
+    tw_line(t, MK_NONE, 1, "%s", present_problem_ref(p, ref, sizeof ref));
 }
 
 static void section_problems(struct tw *t, const struct report *r)
@@ -766,20 +738,7 @@ static void section_problems(struct tw *t, const struct report *r)
 
 const char *report_text_verdict_line(enum verdict v)
 {
-    switch (v) {
-    case VERDICT_PASS:
-        return "PASS - MTA-STS is deployed and every check passed (exit 0)";
-    case VERDICT_WARN:
-        return "WARN - MTA-STS works, with warnings worth fixing (exit 1)";
-    case VERDICT_FAIL:
-        return "FAIL - errors break or weaken MTA-STS for this domain (exit 2)";
-    case VERDICT_NONE:
-        return "NONE - the domain does not publish MTA-STS (exit 3)";
-    case VERDICT_INCOMPLETE:
-        return "INCOMPLETE - interrupted before every step ended; no error so far (exit 130)";
-    default:
-        return "PENDING - the diagnosis is still running";
-    }
+    return present_verdict_line(v);
 }
 
 static void verdict_line(struct tw *t, const struct report *r)

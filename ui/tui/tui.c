@@ -84,7 +84,7 @@ const struct cert_info *tui_open_cert(struct tui *t, const struct tls_info **tls
     if (k < 0)
         return NULL;
     const struct tui_row *r = &t->model.rows[k];
-    *tls = &r->addr->smtp->tls;
+    *tls = r->tls;
     *row = r;
     return r->cert;
 }
@@ -290,7 +290,7 @@ static int page(const struct tui *t)
 
 static void open_cert(struct tui *t, const struct tui_row *row, size_t index)
 {
-    snprintf(t->cert_base, sizeof t->cert_base, "%s|%s", row->host->host, row->addr->address);
+    snprintf(t->cert_base, sizeof t->cert_base, "%s|%s", row->cert_owner, row->cert_where);
     t->cert_index = index;
     t->show_pem = false;
     push(t, TV_CERT);
@@ -303,9 +303,9 @@ static void enter(struct tui *t)
     const struct tui_row *row = &t->model.rows[t->sel];
     if (row->node == TN_CERT) {
         open_cert(t, row, row->cert_index);
-    } else if (row->node == TN_TLS && row->addr->smtp &&
-               row->addr->smtp->tls.nchain) {
-        open_cert(t, row, 0);
+    } else if ((row->node == TN_TLS || row->node == TN_POLICY) && t->sel + 1 < t->model.n &&
+               t->model.rows[t->sel + 1].node == TN_CERT) {
+        open_cert(t, &t->model.rows[t->sel + 1], 0); /* the chain's rows follow */
     } else {
         t->focus_detail = true;
     }
@@ -372,7 +372,7 @@ static void cert_key(struct tui *t, enum tui_action a)
         if (!c)
             break;
         char name[300], path[4096], err[4200];
-        view_cert_file_name(name, sizeof name, row->host->host, row->addr->address, t->cert_index);
+        view_cert_file_name(name, sizeof name, row->cert_owner, row->cert_where, t->cert_index);
         if (view_cert_write(t->c->export_dir, name, c, path, sizeof path, err, sizeof err) == 0)
             set_msg(t, TR_OK, "wrote PEM and fingerprints to %s", path);
         else

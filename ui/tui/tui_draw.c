@@ -10,6 +10,7 @@
 #include "tui_learn.h"
 #include "view_cert.h"
 #include "view_detail.h"
+#include "present.h"
 #include "view_matrix.h"
 #include "problem.h"
 #include "xalloc.h"
@@ -321,8 +322,8 @@ static void draw_cert(struct tui *t, int x, int w)
     } else {
         struct view_ctx v = ctx_of(t);
         snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
-                 tls->nchain, row->host->host, row->addr->address);
-        view_cert_build(&lines, &v, tls, c, t->show_pem, row->host, row->addr);
+                 tls->nchain, row->cert_owner, row->cert_where);
+        view_cert_build(&lines, &v, row, t->show_pem);
     }
     int total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
     pane_title(t, L->body_y, x, w, true, title, t->view_scroll, total, L->list_h);
@@ -501,7 +502,7 @@ static void draw_learn(struct tui *t)
     }
     const struct report *r = tui_report(t);
     for (size_t i = 0; i < raw.n; i++) { /* the texts say DOMAIN; show the one being checked */
-        char *s = view_subst_domain(raw.v[i].text, r ? r->domain : NULL);
+        char *s = present_fill(raw.v[i].text, r, NULL);
         tui_lines_addn(&l, raw.v[i].role, raw.v[i].indent, s);
         free(s);
     }

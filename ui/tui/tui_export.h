@@ -1,7 +1,7 @@
 /* tui_export - the TUI's e key: write the report as JSON, Markdown (for tickets) or text.
  *
- * Contract: JSON and text come from the shared writers (report_json_write,
- * report_text_write) so every face says the same; Markdown is written here. Files are created
+ * Contract: JSON, text and Markdown come from the shared writers (report_json_write,
+ * report_text_write, report_md_write) so every face says the same. Files are created
  * new (never overwritten) as DIR/mxray-DOMAIN-YYYYmmdd-HHMMSS.EXT. */
 #ifndef MXRAY_TUI_EXPORT_H
 #define MXRAY_TUI_EXPORT_H
@@ -16,8 +16,7 @@ enum tui_export_fmt { TX_JSON, TX_MARKDOWN, TX_TEXT };
  * Returns 0, or -1 with the reason in err. */
 int tui_export(const struct report *r, enum tui_export_fmt fmt, const char *dir, time_t now,
                char *path, size_t pathlen, char *err, size_t errlen);
-/* tui_export_markdown - a ticket-ready summary: verdict, steps, problems with fixes, a matrix
- * of MX addresses and the evidence that matters (records, policy, failing transcripts). */
+/* tui_export_markdown - report_md_write (kept for callers of the TUI's API). */
 void tui_export_markdown(FILE *f, const struct report *r, time_t now);
 
 #endif

@@ -42,42 +42,32 @@ long tui_model_find(const struct tui_model *m, const char *key)
     return -1;
 }
 
-/* subject_is_addr - the engine files address problems under "host [address]". */
-static bool subject_is_addr(const char *subject, const struct mx_host *h, const struct mx_addr *a)
+/* at_host / at_addr - the problem's structured subject names this host / this address. */
+static bool at_host(const struct problem *p, const struct mx_host *h)
 {
-    if (!subject || !a->address)
-        return false;
-    if (strcmp(subject, a->address) == 0)
-        return true;
-    size_t hl = strlen(h->host);
-    if (strncmp(subject, h->host, hl) != 0)
-        return false;
-    const char *rest = subject + hl;
-    while (*rest == ' ')
-        rest++;
-    size_t al = strlen(a->address);
-    return rest[0] == '[' && strncmp(rest + 1, a->address, al) == 0 && rest[1 + al] == ']';
+    return p->where.host && strcmp(p->where.host, h->host) == 0;
+}
+
+static bool at_addr(const struct problem *p, const struct mx_host *h, const struct mx_addr *a)
+{
+    return at_host(p, h) && p->where.address && strcmp(p->where.address, a->address) == 0;
 }
 
 bool tui_problem_matches(const struct report *r, const struct problem *p, const struct tui_row *row)
 {
     (void)r;
+    enum step_kind w = p->where.step;
     switch (row->node) {
-    case TN_STS: return p->step == STEP_STS_RECORD;
-    case TN_POLICY: return p->step == STEP_POLICY;
-    case TN_TLSRPT: return p->step == STEP_TLSRPT;
-    /* the MX step files its per-host mismatch under the host name; the rest is the domain's */
-    case TN_MX: return p->step == STEP_MX && p->id != PROB_MX_POLICY_MISMATCH;
-    case TN_HOST:
-        return (p->step == STEP_MX_HOST || (p->step == STEP_MX && p->id == PROB_MX_POLICY_MISMATCH)) &&
-               p->subject && strcmp(p->subject, row->host->host) == 0;
-    case TN_ADDR:
-        return (p->step == STEP_SMTP || p->step == STEP_TLS) &&
-               subject_is_addr(p->subject, row->host, row->addr);
-    case TN_SMTP:
-        return p->step == STEP_SMTP && subject_is_addr(p->subject, row->host, row->addr);
-    case TN_TLS:
-        return p->step == STEP_TLS && subject_is_addr(p->subject, row->host, row->addr);
+    case TN_STS: return w == STEP_STS_RECORD;
+    case TN_POLICY: return w == STEP_POLICY;
+    case TN_TLSRPT: return w == STEP_TLSRPT;
+    /* the MX row has the domain's MX problems; a host's (policy match, lookup, TLSA) are its own */
+    case TN_MX: return w == STEP_MX && !p->where.host;
+    case TN_HOST: return at_host(p, row->host) && !p->where.address;
+    case TN_ADDR: return at_addr(p, row->host, row->addr);
+    case TN_SMTP: return w == STEP_SMTP && at_addr(p, row->host, row->addr);
+    /* the TLS row carries the DANE verification of the chain too */
+    case TN_TLS: return (w == STEP_TLS || w == STEP_DANE) && at_addr(p, row->host, row->addr);
     case TN_CERT: return false; /* the TLS row carries the problems of its chain */
     }
     return false;
@@ -94,85 +84,24 @@ int tui_row_worst(const struct report *r, const struct tui_row *row)
     return worst;
 }
 
-static int worst_for(const struct report *r, enum tui_node node, const struct mx_host *h,
-                     const struct mx_addr *a)
-{
-    struct tui_row row = {.node = node, .host = h, .addr = a};
-    return tui_row_worst(r, &row);
-}
-
-static enum step_state from_worst(int worst, enum step_state otherwise)
-{
-    if (worst == SEV_ERROR)
-        return ST_FAIL;
-    if (worst == SEV_WARNING)
-        return ST_WARN;
-    return otherwise;
-}
-
 enum step_state tui_smtp_state(const struct report *r, const struct mx_host *h,
                                const struct mx_addr *a)
 {
-    const struct smtp_result *s = a->smtp;
-    if (!s) {
-        if (a->step.state == ST_RUNNING)
-            return a->live_stage <= SMTP_ST_STARTTLS ? ST_RUNNING : ST_PASS;
-        return a->step.state == ST_WAITING ? ST_WAITING : ST_NA;
-    }
-    int worst = worst_for(r, TN_SMTP, h, a);
-    if (s->fail != SMTP_FAIL_NONE && s->fail != SMTP_FAIL_HANDSHAKE)
-        return worst == SEV_WARNING ? ST_WARN : ST_FAIL;
-    return from_worst(worst, ST_PASS);
+    (void)r, (void)h;
+    return a->smtp_state; /* judged by the engine (live while the probe runs) */
 }
 
 enum step_state tui_tls_state(const struct report *r, const struct mx_host *h,
                               const struct mx_addr *a)
 {
-    const struct smtp_result *s = a->smtp;
-    if (!s) {
-        if (a->step.state == ST_RUNNING)
-            return a->live_stage >= SMTP_ST_HANDSHAKE ? ST_RUNNING : ST_WAITING;
-        return a->step.state == ST_WAITING ? ST_WAITING : ST_NA;
-    }
-    if (s->fail != SMTP_FAIL_NONE && s->fail != SMTP_FAIL_HANDSHAKE)
-        return ST_NA; /* STARTTLS never succeeded: there was no TLS to judge */
-    if (s->fail == SMTP_FAIL_HANDSHAKE)
-        return ST_FAIL;
-    if (!s->tls.present)
-        return ST_NA;
-    return from_worst(worst_for(r, TN_TLS, h, a), s->tls.handshake_ok ? ST_PASS : ST_FAIL);
+    (void)r, (void)h;
+    return a->tls_state;
 }
 
-enum step_state tui_cert_state(const struct tls_info *tls, const struct cert_info *c, time_t now,
-                               const char **why)
+enum step_state tui_cert_row_state(const struct tui_row *row, time_t now, const char **why)
 {
-    const char *dummy;
-    if (!why)
-        why = &dummy;
-    for (size_t i = 0; tls && i < tls->nerrors; i++) {
-        if (tls->errors[i].depth == c->depth) {
-            *why = tls->errors[i].text ? tls->errors[i].text : "verification error";
-            return ST_FAIL;
-        }
-    }
-    if (c->not_after && now > c->not_after) {
-        *why = "expired";
-        return ST_FAIL;
-    }
-    if (c->not_before && now < c->not_before) {
-        *why = "not yet valid";
-        return ST_FAIL;
-    }
-    if (c->depth == 0 && tls && tls->handshake_ok && !tls->hostname_match) {
-        *why = "no SAN matches the MX host name";
-        return ST_FAIL;
-    }
-    if (c->not_after && cert_days_left(c, now) < MX_EXPIRING_DAYS) {
-        *why = "expires soon";
-        return ST_WARN;
-    }
-    *why = "valid, no problem found";
-    return ST_PASS;
+    return report_cert_state(row->tls, row->cert, now, row->addr ? "MX host" : "policy host",
+                             why);
 }
 
 const struct cert_info *tui_addr_leaf(const struct mx_addr *a)
@@ -260,23 +189,11 @@ void tui_dane_host_badge(const struct mx_host *h, struct tui_badge *b)
     }
 }
 
-/* judged_state - the verdict of a judged address (see tui_dane_addr_state). */
-static enum step_state judged_state(const struct dane_addr *da)
-{
-    switch (da->action) {
-    case DANE_ACT_DELIVER: return da->match == 1 ? ST_PASS : ST_WARN;
-    case DANE_ACT_DEFER: return ST_FAIL;
-    case DANE_ACT_NO_DANE:
-    case DANE_ACT_PENDING: return ST_NA;
-    }
-    return ST_NA;
-}
-
 enum step_state tui_dane_addr_state(const struct report *r, const struct mx_host *h,
                                     const struct mx_addr *a)
 {
     if (a->dane.judged)
-        return judged_state(&a->dane);
+        return a->dane_state; /* judged by the engine */
     if (r->done || a->step.state == ST_NA)
         return ST_NA;
     return h->dane.status == DANE_PENDING || a->step.state == ST_RUNNING ? ST_RUNNING
@@ -292,7 +209,7 @@ void tui_dane_addr_badge(const struct mx_host *h, const struct mx_addr *a, struc
         badge_set(b, ST_NA, "no DANE", "no DANE: MTA-STS applies");
         return;
     }
-    enum step_state st = judged_state(&a->dane);
+    enum step_state st = a->dane_state;
     badge_set(b, st, "DANE", st == ST_FAIL ? "DANE defer" : "DANE deliver");
     b->symbol = true;
 }
@@ -350,11 +267,14 @@ static void add_addr(struct tui_model *m, const struct report *r, const struct m
 
     for (size_t i = 0; tls && i < tls->nchain; i++) {
         const struct cert_info *c = &tls->chain[i];
-        row = add_row(m, 4, TN_CERT, tui_cert_state(tls, c, now, NULL), -1);
+        row = add_row(m, 4, TN_CERT, report_cert_state(tls, c, now, "MX host", NULL), -1);
         row->host = h;
         row->addr = a;
         row->cert = c;
         row->cert_index = i;
+        row->tls = tls;
+        row->cert_owner = h->host;
+        row->cert_where = a->address;
         const char *name = c->common_name ? c->common_name : c->subject;
         snprintf(row->label, sizeof row->label, "#%zu %s%s", i, name ? name : "(no subject)",
                  i == 0 ? " (leaf)" : c->self_signed ? " (root)" : "");
@@ -378,6 +298,29 @@ static void add_host(struct tui_model *m, const struct report *r, const struct m
         add_addr(m, r, h, h->addrs[i], now_ms, now);
 }
 
+/* add_policy_certs - the policy host's chain under the policy row, so its certificates open,
+ * show their PEM (p) and save (w) like an MX host's. */
+static void add_policy_certs(struct tui_model *m, const struct report *r, time_t now)
+{
+    const struct https_result *h = r->policy.http;
+    const struct tls_info *tls = h && h->tls.present ? &h->tls : NULL;
+    for (size_t i = 0; tls && i < tls->nchain; i++) {
+        const struct cert_info *c = &tls->chain[i];
+        struct tui_row *row =
+            add_row(m, 1, TN_CERT, report_cert_state(tls, c, now, "policy host", NULL), -1);
+        row->cert = c;
+        row->cert_index = i;
+        row->tls = tls;
+        row->cert_owner = r->policy.host ? r->policy.host : r->domain;
+        row->cert_where = h->primary_ip ? h->primary_ip : "https";
+        const char *name = c->common_name ? c->common_name : c->subject;
+        snprintf(row->label, sizeof row->label, "#%zu %s%s", i, name ? name : "(no subject)",
+                 i == 0 ? " (leaf)" : c->self_signed ? " (root)" : "");
+        snprintf(row->key, sizeof row->key, "cert:%s|%s|%zu", row->cert_owner, row->cert_where,
+                 i);
+    }
+}
+
 void tui_model_build(struct tui_model *m, const struct report *r, int64_t now_ms, time_t now)
 {
     m->n = 0;
@@ -390,6 +333,7 @@ void tui_model_build(struct tui_model *m, const struct report *r, int64_t now_ms
     snprintf(row->label, sizeof row->label, "2 Policy %s",
              r->policy.host ? r->policy.host : r->domain);
     snprintf(row->key, sizeof row->key, "policy");
+    add_policy_certs(m, r, now);
 
     row = add_row(m, 0, TN_MX, r->mx.step.state, tui_step_ms(&r->mx.step, now_ms));
     if (r->mx.null_mx)

@@ -20,7 +20,8 @@ enum tui_node {
     TN_ADDR,   /* one address of an MX host: the sender's-eye verdict */
     TN_SMTP,   /* connect, banner, EHLO, STARTTLS of one address */
     TN_TLS,    /* handshake and certificate checks of one address */
-    TN_CERT,   /* one certificate of the chain the address sent */
+    TN_CERT,   /* one certificate of a chain: an address's (host, addr set) or the policy
+                * host's (host, addr NULL; below TN_POLICY) */
     TN_TLSRPT  /* 4 TXT _smtp._tls */
 };
 
@@ -45,6 +46,10 @@ struct tui_row {
     const struct mx_addr *addr;  /* TN_ADDR and below */
     const struct cert_info *cert; /* TN_CERT */
     size_t cert_index;
+    const struct tls_info *tls;  /* TN_CERT: the chain cert belongs to */
+    const char *cert_owner;      /* TN_CERT: who sent it, for titles and file names: the MX
+                                  * host or the policy host */
+    const char *cert_where;      /* TN_CERT: the address it came from ("https" if unknown) */
     bool mark;                   /* TN_HOST: its addresses serve different leaf certificates */
     struct tui_badge badge;      /* TN_HOST, TN_ADDR: DANE beside the label */
 };
@@ -79,9 +84,9 @@ enum step_state tui_smtp_state(const struct report *r, const struct mx_host *h,
                                const struct mx_addr *a);
 enum step_state tui_tls_state(const struct report *r, const struct mx_host *h,
                               const struct mx_addr *a);
-/* tui_cert_state - state of one certificate of a chain; why receives a short reason. */
-enum step_state tui_cert_state(const struct tls_info *tls, const struct cert_info *c,
-                               time_t now, const char **why);
+/* tui_cert_row_state - the engine's mark of the certificate of a TN_CERT row (report_cert_state
+ * with the right name role: MX host or policy host); why receives a short reason. */
+enum step_state tui_cert_row_state(const struct tui_row *row, time_t now, const char **why);
 /* tui_host_certs_differ - true when two addresses of h sent different leaf certificates. */
 bool tui_host_certs_differ(const struct mx_host *h);
 /* tui_addr_leaf - the leaf certificate an address sent, or NULL. */

@@ -142,12 +142,14 @@ void view_cert_dane(struct tui_lines *out, const struct view_ctx *v, const struc
         record_against(out, v, h, a, c, i);
 }
 
-void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
-                     const struct cert_info *c, bool show_pem, const struct mx_host *h,
-                     const struct mx_addr *a)
+void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row,
+                     bool show_pem)
 {
+    const struct cert_info *c = row->cert;
+    const struct mx_host *h = row->host;
+    const struct mx_addr *a = row->addr;
     const char *why = NULL;
-    enum step_state st = tui_cert_state(tls, c, v->now, &why);
+    enum step_state st = tui_cert_row_state(row, v->now, &why);
     ADD(TR_TITLE, 0, "Certificate #%d%s", c->depth, c->depth == 0 ? " (leaf)" : "");
     ADD(tui_state_role(st), 0, "%s %s: %s", tui_state_symbol(st, v->utf8, 0), tui_state_word(st), S(why));
     view_cert_dane(out, v, h, a, c);
@@ -180,12 +182,12 @@ void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const stru
 }
 
 void view_cert_chain(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
-                     int indent)
+                     const char *role, int indent)
 {
     for (size_t i = 0; i < tls->nchain; i++) {
         const struct cert_info *c = &tls->chain[i];
         const char *why = NULL;
-        enum step_state st = tui_cert_state(tls, c, v->now, &why);
+        enum step_state st = report_cert_state(tls, c, v->now, role, &why);
         char b[160];
         view_cert_validity(b, sizeof b, c->not_after_str, c->not_after, v->now);
         ADD(tui_state_role(st), indent, "%s #%zu %s - %s", tui_state_symbol(st, v->utf8, 0), i,

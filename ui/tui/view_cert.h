@@ -11,11 +11,10 @@
 #include "tui_text.h"
 #include "view_detail.h"
 
-/* view_cert_build - every field of struct cert_info; the PEM when show_pem. h and a, the MX
- * host and address that sent the chain (NULL for other chains), add the DANE lines. */
-void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
-                     const struct cert_info *c, bool show_pem, const struct mx_host *h,
-                     const struct mx_addr *a);
+/* view_cert_build - every field of the certificate of a TN_CERT row; the PEM when show_pem.
+ * An MX address's certificate (row->host and row->addr set) gets the DANE lines too. */
+void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row,
+                     bool show_pem);
 /* view_cert_dane - what DANE (RFC 7672) made of certificate c of the chain a sent: "matched
  * TLSA U S M" on the certificate a DANE sender authenticated, and each record of h against
  * the chain (rollover: which record matches which certificate). Nothing without TLSA. */
@@ -23,9 +22,10 @@ void view_cert_dane(struct tui_lines *out, const struct view_ctx *v, const struc
                     const struct mx_addr *a, const struct cert_info *c);
 /* view_cert_summary - subject, SANs, issuer, validity, fingerprint (the short form). */
 void view_cert_summary(struct tui_lines *out, const struct view_ctx *v, const struct cert_info *c);
-/* view_cert_chain - one line per certificate, leaf to root, with its status. */
+/* view_cert_chain - one line per certificate, leaf to root, with its status; role names
+ * whose name the leaf must cover ("MX host" or "policy host", see report_cert_state). */
 void view_cert_chain(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *tls,
-                     int indent);
+                     const char *role, int indent);
 /* view_cert_validity - "2026-01-31T12:00:00Z (in 45 days)" / "(expired 3 days ago)". */
 void view_cert_validity(char *buf, size_t n, const char *when, time_t t, time_t now);
 /* view_cert_file_name - "mxray-cert-HOST-ADDR-N.pem" with only [A-Za-z0-9.-_] kept. */

@@ -4,6 +4,7 @@
  * drawing code crops by display width, so nothing here needs to measure. */
 #include "view_detail.h"
 #include "view_cert.h"
+#include "present.h"
 #include "xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +13,6 @@
 #define ADD(...) tui_lines_add(out, __VA_ARGS__)
 #define S(x) ((x) ? (x) : "-")
 
-char *view_subst_domain(const char *text, const char *domain)
-{
-    return problem_text_fill(text, domain, NULL);
-}
 
 void view_split_escaped(struct tui_lines *out, const char *text, enum tui_role role, int indent)
 {
@@ -72,13 +69,15 @@ void view_detail_problem(struct tui_lines *out, const struct view_ctx *v, const 
         severity_name(p->severity), d ? d->code : "?", d ? S(d->rfc) : "-");
     if (p->message && *p->message)
         ADD(TR_BOLD, indent + 2, "%s", p->message);
-    if (p->subject && p->line > 0)
-        ADD(TR_DIM, indent + 2, "about: %s, line %d", p->subject, p->line);
-    else if (p->subject)
-        ADD(TR_DIM, indent + 2, "about: %s", p->subject);
+    char where[600];
+    present_problem_where(p, where, sizeof where);
+    if (*where && p->line > 0)
+        ADD(TR_DIM, indent + 2, "about: %s, line %d", where, p->line);
+    else if (*where)
+        ADD(TR_DIM, indent + 2, "about: %s", where);
     if (d) {
-        char *what = view_subst_domain(d->what, v->r->domain);
-        char *fix = view_subst_domain(d->fix, v->r->domain);
+        char *what = present_problem_what(v->r, p);
+        char *fix = present_problem_fix(v->r, p);
         ADD(TR_NORMAL, indent + 2, "What it means: %s", what);
         ADD(TR_NORMAL, indent + 2, "Fix: %s", fix);
         if (d->report_as)
@@ -124,10 +123,10 @@ static void section(struct tui_lines *out, const char *title)
     ADD(TR_TITLE, 0, "%s", title);
 }
 
-static void add_dns(struct tui_lines *out, const char *what, const struct dns_answer *a)
+static void add_dns(struct tui_lines *out, bool done, const char *what, const struct dns_answer *a)
 {
     if (!a) {
-        ADD(TR_DIM, 2, "%s: no answer yet", what);
+        ADD(TR_DIM, 2, "%s: %s", what, done ? "not looked up" : "no answer yet");
         return;
     }
     ADD(TR_BOLD, 2, "%s %s %s: %s%s (%lldms%s%s)", what, S(a->qname), dns_type_name(a->qtype),
@@ -144,7 +143,8 @@ static void add_dns(struct tui_lines *out, const char *what, const struct dns_an
         ADD(TR_DIM, 4, "(more records were dropped)");
 }
 
-static void add_tls(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *t)
+static void add_tls(struct tui_lines *out, const struct view_ctx *v, const struct tls_info *t,
+                    const char *role)
 {
     if (!t || !t->present) {
         ADD(TR_DIM, 2, "no TLS handshake was attempted");
@@ -165,7 +165,7 @@ static void add_tls(struct tui_lines *out, const struct view_ctx *v, const struc
             S(t->errors[i].text));
     if (t->nchain) {
         ADD(TR_NORMAL, 2, "chain as sent, leaf to root (select a certificate in the tree, Enter):");
-        view_cert_chain(out, v, t, 4);
+        view_cert_chain(out, v, t, role, 4);
     }
 }
 
@@ -224,14 +224,9 @@ static void add_dane_sender(struct tui_lines *out, const struct view_ctx *v, con
             "probe end");
         return;
     }
-    enum step_state st = tui_dane_addr_state(v->r, h, a);
-    if (da->action == DANE_ACT_DELIVER)
-        ADD(tui_state_role(st), 2, "sender's eye: a DANE sender would deliver here%s",
-            st == ST_PASS ? "" : " (TLS required, not authenticated)");
-    else if (da->action == DANE_ACT_DEFER)
-        ADD(TR_FAIL, 2, "sender's eye: a DANE sender would NOT deliver here: it defers");
-    else
-        ADD(TR_NA, 2, "sender's eye: a DANE sender finds no DANE here and falls back to MTA-STS");
+    struct present_sentence s;
+    present_dane_sender(a, v->r->done, &s);
+    ADD(tui_state_role(s.mark), 2, "sender's eye: %s", s.text);
     if (da->action_note)
         ADD(TR_NORMAL, 4, "%s", da->action_note);
     if (h->dane.status != DANE_NONE) /* where both apply, which one decides */
@@ -293,7 +288,7 @@ static void detail_sts(struct tui_lines *out, const struct view_ctx *v, const st
         ADD(TR_NORMAL, 2, "id: %s%s", S(s->parsed.id), s->parsed.valid ? "" : " (record invalid)");
     for (size_t i = 0; i < s->parsed.nextensions; i++)
         ADD(TR_DIM, 2, "extension: %s", s->parsed.extensions[i]);
-    add_dns(out, "DNS", s->answer);
+    add_dns(out, v->r->done, "DNS", s->answer);
 }
 
 static void detail_policy(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)
@@ -316,9 +311,9 @@ static void detail_policy(struct tui_lines *out, const struct view_ctx *v, const
     }
     section(out, "Evidence");
     if (p->host_a)
-        add_dns(out, "DNS", p->host_a);
+        add_dns(out, v->r->done, "DNS", p->host_a);
     if (p->host_aaaa)
-        add_dns(out, "DNS", p->host_aaaa);
+        add_dns(out, v->r->done, "DNS", p->host_aaaa);
     const struct https_result *h = p->http;
     if (!h) {
         ADD(TR_DIM, 2, "no HTTP response yet");
@@ -328,9 +323,10 @@ static void detail_policy(struct tui_lines *out, const struct view_ctx *v, const
         ADD(TR_FAIL, 2, "error: %s%s", S(h->error), h->timed_out ? " (timed out)" : "");
     if (h->primary_ip)
         ADD(TR_NORMAL, 2, "connected to %s port %d", h->primary_ip, h->primary_port);
-    ADD(TR_DIM, 2, "connect %lldms, TLS %lldms, first byte %lldms, total %lldms",
-        (long long)h->connect_ms, (long long)h->tls_ms, (long long)h->first_byte_ms,
-        (long long)h->total_ms);
+    char t1[24], t2[24], t3[24], t4[24]; /* a timing curl never reached reads "unknown" */
+    ADD(TR_DIM, 2, "connect %s, TLS %s, first byte %s, total %s",
+        present_ms(h->connect_ms, t1, sizeof t1), present_ms(h->tls_ms, t2, sizeof t2),
+        present_ms(h->first_byte_ms, t3, sizeof t3), present_ms(h->total_ms, t4, sizeof t4));
     if (h->status_line)
         ADD(TR_BOLD, 2, "%s", h->status_line);
     for (size_t i = 0; i < h->nheaders; i++)
@@ -342,7 +338,7 @@ static void detail_policy(struct tui_lines *out, const struct view_ctx *v, const
         view_split_escaped(out, p->body_text, TR_BOLD, 4);
     }
     section(out, "TLS of the policy host");
-    add_tls(out, v, &h->tls);
+    add_tls(out, v, &h->tls, "policy host");
 }
 
 static void detail_mx(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)
@@ -367,11 +363,11 @@ static void detail_mx(struct tui_lines *out, const struct view_ctx *v, const str
     }
     add_dane_unconfirmed(out, v, 2);
     section(out, "Evidence");
-    add_dns(out, "DNS", m->answer);
+    add_dns(out, v->r->done, "DNS", m->answer);
     if (m->implicit_a)
-        add_dns(out, "DNS", m->implicit_a);
+        add_dns(out, v->r->done, "DNS", m->implicit_a);
     if (m->implicit_aaaa)
-        add_dns(out, "DNS", m->implicit_aaaa);
+        add_dns(out, v->r->done, "DNS", m->implicit_aaaa);
 }
 
 static void detail_host(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)
@@ -380,15 +376,13 @@ static void detail_host(struct tui_lines *out, const struct view_ctx *v, const s
     ADD(TR_TITLE, 0, "MX host %s (preference %d)", h->host, h->preference);
     add_step(out, v, row, &h->step);
     if (h->policy_checked)
-        ADD(h->policy_match ? TR_OK : TR_FAIL, 2, "policy match: %s%s%s",
+        ADD(tui_state_role(h->match_state), 2, "policy match: %s%s%s",
             h->policy_match ? "yes" : "no", h->match_note ? " - " : "", h->match_note ? h->match_note : "");
     else
         ADD(TR_NA, 2, "policy match: not applicable (no valid policy to match against)");
-    if (h->step.state == ST_WAITING || h->step.state == ST_RUNNING)
-        ADD(TR_DIM, 2, "sender's eye: not known until every address was probed");
-    else
-        ADD(h->sts_deliverable ? TR_OK : TR_FAIL, 2, "sender's eye: an MTA-STS sender %s deliver "
-            "to this host", h->sts_deliverable ? "would" : "would NOT");
+    struct present_sentence eye;
+    present_host_sender(h, &eye);
+    ADD(tui_state_role(eye.mark), 2, "sender's eye: %s", eye.text);
     if (row->mark) {
         ADD(TR_MARK, 2, "%s addresses of this host serve different leaf certificates:",
             v->utf8 ? "≠" : "<>");
@@ -412,12 +406,18 @@ static void detail_host(struct tui_lines *out, const struct view_ctx *v, const s
         ADD(TR_DIM, 2, "none");
     add_dane_host(out, v, h);
     section(out, "Evidence");
-    add_dns(out, "DNS", h->a);
-    add_dns(out, "DNS", h->aaaa);
+    if (!h->a && !h->aaaa && h->resolve.note && h->resolve.state != ST_RUNNING)
+        ADD(TR_DIM, 2, "DNS: not looked up: %s", h->resolve.note); /* --connect-to */
+    else if (!h->a && !h->aaaa && v->r->done)
+        ADD(TR_DIM, 2, "DNS: not looked up (the check ended before)");
+    else {
+        add_dns(out, v->r->done, "DNS A", h->a);
+        add_dns(out, v->r->done, "DNS AAAA", h->aaaa);
+    }
     if (h->dane.cname_answer)
-        add_dns(out, "DNS", h->dane.cname_answer);
+        add_dns(out, v->r->done, "DNS", h->dane.cname_answer);
     if (h->dane.answer)
-        add_dns(out, "DNS", h->dane.answer);
+        add_dns(out, v->r->done, "DNS", h->dane.answer);
 }
 
 static void add_smtp_summary(struct tui_lines *out, const struct mx_addr *a)
@@ -444,12 +444,10 @@ static void detail_addr(struct tui_lines *out, const struct view_ctx *v, const s
     add_step(out, v, row, &a->step);
     if (a->connect_addr && strcmp(a->connect_addr, a->address) != 0)
         ADD(TR_DIM, 2, "connected to: %s", a->connect_addr);
-    if (!a->smtp)
-        ADD(TR_DIM, 2, "sender's eye: not known until the probe ends");
-    else
-        ADD(a->sts_deliverable ? TR_OK : TR_FAIL, 2, "sender's eye: an MTA-STS sender %s deliver here",
-            a->sts_deliverable ? "would" : "would NOT");
-    if (a->report_as)
+    struct present_sentence eye;
+    present_sts_sender(a, &eye);
+    ADD(tui_state_role(eye.mark), 2, "sender's eye: %s", eye.text);
+    if (a->report_as && a->sts_outcome != STS_OUT_NO_POLICY)
         ADD(TR_DIM, 2, "its TLS report (RFC 8460 4.3) would say: %s", a->report_as);
     add_dane_sender(out, v, row->host, a);
     add_problems(out, v, row);
@@ -498,17 +496,16 @@ static void detail_tls(struct tui_lines *out, const struct view_ctx *v, const st
         ADD(TR_NA, 2, "not applicable: the session never reached a TLS handshake");
     add_problems(out, v, row);
     section(out, "TLS parameters");
-    add_tls(out, v, a->smtp ? &a->smtp->tls : NULL);
+    add_tls(out, v, a->smtp ? &a->smtp->tls : NULL, "MX host");
     add_dane_verify(out, v, row->host, a);
 }
 
 static void detail_cert(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)
 {
-    const struct tls_info *tls = &row->addr->smtp->tls;
-    ADD(TR_TITLE, 0, "Certificate #%zu sent by %s [%s]", row->cert_index, row->host->host,
-        row->addr->address);
+    ADD(TR_TITLE, 0, "Certificate #%zu sent by %s [%s]", row->cert_index, S(row->cert_owner),
+        S(row->cert_where));
     const char *why = NULL;
-    enum step_state st = tui_cert_state(tls, row->cert, v->now, &why);
+    enum step_state st = tui_cert_row_state(row, v->now, &why);
     ADD(tui_state_role(st), 0, "%s %s: %s", tui_state_symbol(st, v->utf8, 0), tui_state_word(st), S(why));
     view_cert_dane(out, v, row->host, row->addr, row->cert);
     ADD(TR_KEY, 0, "Enter: every field, PEM (p) and save to a file (w)");
@@ -528,7 +525,7 @@ static void detail_tlsrpt(struct tui_lines *out, const struct view_ctx *v, const
         ADD(TR_NORMAL, 2, "record %zu: \"%s\"", i + 1, S(t->records[i]));
     for (size_t i = 0; i < t->parsed.nrua; i++)
         ADD(TR_NORMAL, 4, "reports go to: %s", t->parsed.rua[i]);
-    add_dns(out, "DNS", t->answer);
+    add_dns(out, v->r->done, "DNS", t->answer);
 }
 
 void view_detail_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)

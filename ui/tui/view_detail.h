@@ -25,8 +25,6 @@ void view_detail_build(struct tui_lines *out, const struct view_ctx *v, const st
 /* view_detail_problem - the lines of one problem (used by the detail and the export). */
 void view_detail_problem(struct tui_lines *out, const struct view_ctx *v, const struct problem *p,
                          int indent);
-/* view_subst_domain - def text with the placeholder word DOMAIN replaced (caller frees). */
-char *view_subst_domain(const char *text, const char *domain);
 /* view_split_escaped - split escaped text at its "\n" escapes into lines (dropping "\r"),
  * appending each to out with role and indent. */
 void view_split_escaped(struct tui_lines *out, const char *text, enum tui_role role, int indent);
