@@ -33,9 +33,9 @@ static bool subject_is_host(const char *subject, const char *host)
            (subject[n] == '\0' || subject[n] == ' ');
 }
 
-static bool kind_fits(const char *policy_type, const char *code)
+static bool kind_fits(const char *policy_type, const struct problem *p, const char *code)
 {
-    bool dane = strncmp(code, "dane.", 5) == 0;
+    bool dane = p->where.step == STEP_DANE || strncmp(code, "dane.", 5) == 0;
     return strcmp(policy_type, "tlsa") == 0 ? dane : !dane;
 }
 
@@ -65,9 +65,10 @@ enum tlsrpt_now tlsrpt_match(const struct report *check, const char *policy_type
         const struct problem *p = &check->problems.items[i];
         const struct problem_def *def = problem_def(p->id);
         if (!def->report_as || strcmp(def->report_as, result_type) != 0 ||
-            !kind_fits(policy_type, def->code))
+            !kind_fits(policy_type, p, def->code))
             continue;
-        if (!per_host || subject_is_host(p->subject, receiving_mx))
+        if (!per_host || (p->where.host ? strcasecmp(p->where.host, receiving_mx) == 0
+                                        : subject_is_host(p->subject, receiving_mx)))
             return NOW_REPRODUCED;
     }
     if (!per_host)

@@ -1,5 +1,6 @@
 /* tlsrpt_text - the human summary of TLS reports (tlsrpt_text.h). */
 #include "tlsrpt_text.h"
+#include "present.h"
 #include "report.h"
 #include <string.h>
 #include <time.h>
@@ -101,14 +102,18 @@ void tlsrpt_text_write(FILE *f, const struct tlsrpt_summary *s, bool checked)
             fprintf(f, "  ... and %zu more\n", s->errors_dropped);
         fputc('\n', f);
     }
-    fprintf(f, "%zu report%s read", s->reports, s->reports == 1 ? "" : "s");
+    char n[64];
+    fputs(present_count(n, sizeof n, (long)s->reports, "report", "reports"), f);
+    fputs(" read", f);
     if (s->duplicates)
-        fprintf(f, ", %zu duplicate%s counted once", s->duplicates, s->duplicates == 1 ? "" : "s");
+        fprintf(f, ", %s counted once",
+                present_count(n, sizeof n, (long)s->duplicates, "duplicate", "duplicates"));
     if (s->skipped)
-        fprintf(f, ", %zu message%s without a TLS report skipped", s->skipped,
-                s->skipped == 1 ? "" : "s");
+        fprintf(f, ", %s without a TLS report skipped",
+                present_count(n, sizeof n, (long)s->skipped, "message", "messages"));
     if (s->nerrors)
-        fprintf(f, ", %zu error%s", s->nerrors + s->errors_dropped,
-                s->nerrors + s->errors_dropped == 1 ? "" : "s");
+        fprintf(f, ", %s",
+                present_count(n, sizeof n, (long)(s->nerrors + s->errors_dropped), "error",
+                              "errors"));
     fprintf(f, ".\n");
 }
