@@ -161,9 +161,87 @@ static void add_failure(struct tlsrpt_domain *d, const char *ptype, const struct
         g->ips[g->nips++] = xstrdup(f->receiving_ip);
 }
 
+static const char *reporter_ptr(const struct tlsrpt_domain *d, const char *org)
+{
+    for (size_t i = 0; i < d->nreporters; i++)
+        if (strcmp(d->reporters[i], org) == 0)
+            return d->reporters[i];
+    return NULL;
+}
+
+static size_t cell_hash(time_t day, const char *reporter)
+{
+    return (size_t)(fnv1a(reporter, strlen(reporter)) ^ ((uint64_t)day * 0x9E3779B97F4A7C15ULL));
+}
+
+static void cell_reindex(struct tlsrpt_domain *d)
+{
+    free(d->cell_index);
+    d->cell_index_cap = d->cell_index_cap ? d->cell_index_cap * 2 : 64;
+    d->cell_index = xcalloc(d->cell_index_cap, sizeof *d->cell_index); /* 0 = empty, else i+1 */
+    for (size_t i = 0; i < d->ncells; i++) {
+        size_t k = cell_hash(d->cells[i].day, d->cells[i].reporter) & (d->cell_index_cap - 1);
+        while (d->cell_index[k])
+            k = (k + 1) & (d->cell_index_cap - 1);
+        d->cell_index[k] = i + 1;
+    }
+}
+
+/* cell_get - the reporter's cell of that day, or NULL beyond TLSRPT_CELLS_MAX. */
+static struct tlsrpt_cell *cell_get(struct tlsrpt_domain *d, time_t day, const char *reporter)
+{
+    if (!reporter)
+        return NULL;
+    if ((d->ncells + 1) * 2 > d->cell_index_cap)
+        cell_reindex(d);
+    size_t k = cell_hash(day, reporter) & (d->cell_index_cap - 1);
+    while (d->cell_index[k]) {
+        struct tlsrpt_cell *c = &d->cells[d->cell_index[k] - 1];
+        if (c->day == day && c->reporter == reporter)
+            return c;
+        k = (k + 1) & (d->cell_index_cap - 1);
+    }
+    if (d->ncells == TLSRPT_CELLS_MAX)
+        return NULL;
+    if (d->ncells == d->cells_cap) {
+        d->cells_cap = d->cells_cap ? d->cells_cap * 2 : 16;
+        d->cells = xreallocarray(d->cells, d->cells_cap, sizeof *d->cells);
+    }
+    struct tlsrpt_cell *c = &d->cells[d->ncells];
+    memset(c, 0, sizeof *c);
+    c->day = day;
+    c->reporter = reporter;
+    d->cell_index[k] = ++d->ncells;
+    return c;
+}
+
+static void cell_count(struct tlsrpt_domain *d, struct tlsrpt_cell *c, const char *type,
+                       long long n)
+{
+    const char *key = NULL;
+    for (size_t i = 0; i < d->nby_result; i++)
+        if (strcmp(d->by_result[i].key, type) == 0)
+            key = d->by_result[i].key;
+    if (!c || !key)
+        return;
+    for (size_t i = 0; i < c->nres; i++) {
+        if (c->res[i].type == key) {
+            c->res[i].n += n;
+            return;
+        }
+    }
+    c->res = xreallocarray(c->res, c->nres + 1, sizeof *c->res);
+    c->res[c->nres++] = (struct tlsrpt_cell_count){key, n};
+}
+
+static time_t day_of(time_t t)
+{
+    return t - ((t % 86400) + 86400) % 86400;
+}
+
 static void add_day(struct tlsrpt_domain *d, time_t start, long long ok, long long failed)
 {
-    time_t day = start - ((start % 86400) + 86400) % 86400;
+    time_t day = day_of(start);
     for (size_t i = 0; i < d->ndays; i++) {
         if (d->days[i].day == day) {
             d->days[i].successful += ok;
@@ -210,6 +288,11 @@ static void add_domain(struct tlsrpt_summary *s, const struct tlsrpt_report *r,
             best_failed = failed;
         }
     }
+    struct tlsrpt_cell *cell = cell_get(d, day_of(r->start), reporter_ptr(d, r->organization));
+    if (cell) {
+        cell->successful += best_ok;
+        cell->failed += best_failed;
+    }
     for (size_t i = 0; i < n; i++) {
         const struct tlsrpt_policy *p = &r->policies[idx[i]];
         struct tlsrpt_type_total *t = type_get(d, p->type);
@@ -218,8 +301,10 @@ static void add_domain(struct tlsrpt_summary *s, const struct tlsrpt_report *r,
         for (size_t k = 0; k < p->nfailures; k++) {
             const struct tlsrpt_failure *f = &p->failures[k];
             count_add(t->by_result, &t->nby_result, f->result_type, f->count);
-            if (strcmp(p->type, best) == 0)
+            if (strcmp(p->type, best) == 0) {
                 count_add(d->by_result, &d->nby_result, f->result_type, f->count);
+                cell_count(d, cell, f->result_type, f->count);
+            }
             add_failure(d, p->type, f);
         }
     }
@@ -354,6 +439,10 @@ void tlsrpt_summary_free(struct tlsrpt_summary *s)
         }
         free(d->groups);
         free(d->days);
+        for (size_t j = 0; j < d->ncells; j++)
+            free(d->cells[j].res);
+        free(d->cells);
+        free(d->cell_index);
     }
     free(s->domains);
     for (size_t i = 0; i < s->nerrors; i++) {

@@ -26,6 +26,7 @@
 #define TLSRPT_DAYS_MAX 3700       /* days kept in a domain's trend */
 #define TLSRPT_ERRORS_MAX 10000    /* error entries kept (the rest only counted) */
 #define TLSRPT_RESULT_TYPES_MAX 64 /* distinct result types kept per domain */
+#define TLSRPT_CELLS_MAX 100000    /* reporter-day cells kept per domain */
 
 struct report;
 
@@ -54,6 +55,21 @@ struct tlsrpt_day {
     long long successful, failed;
 };
 
+/* One reporter's sessions on one day (the TUI's reporters x days x result types). Pointers
+ * point at the domain's reporters[] and by_result[].key strings. */
+struct tlsrpt_cell_count {
+    const char *type;
+    long long n;
+};
+
+struct tlsrpt_cell {
+    time_t day;
+    const char *reporter;
+    long long successful, failed;
+    struct tlsrpt_cell_count *res;
+    size_t nres;
+};
+
 struct tlsrpt_domain {
     char *domain;
     time_t from, to;
@@ -69,6 +85,9 @@ struct tlsrpt_domain {
     long long other_failures; /* in groups beyond TLSRPT_GROUPS_MAX */
     struct tlsrpt_day *days;
     size_t ndays;
+    struct tlsrpt_cell *cells; /* unordered; cell_index finds them (private) */
+    size_t ncells, cells_cap;
+    size_t *cell_index, cell_index_cap;
     const struct report *check; /* the live check with --check (borrowed), or NULL */
 };
 

@@ -337,6 +337,17 @@ START_TEST(summary)
             tlsa_in_domain_totals = true;
     ck_assert(!tlsa_in_domain_totals); /* sts had as many sessions and came first */
     ck_assert_int_eq(s->failed_sessions, 27);
+    /* reporter x day cells: Microsoft's day 1 and Provider Z's day 2 */
+    ck_assert_uint_eq(d->ncells, 2);
+    long long cells_failed = 0, expired = 0;
+    for (size_t i = 0; i < d->ncells; i++) {
+        cells_failed += d->cells[i].failed;
+        for (size_t j = 0; j < d->cells[i].nres; j++)
+            if (strcmp(d->cells[i].res[j].type, "certificate-expired") == 0)
+                expired += d->cells[i].res[j].n;
+    }
+    ck_assert_int_eq(cells_failed, 27);
+    ck_assert_int_eq(expired, 26);
     tlsrpt_summary_free(s);
 }
 END_TEST

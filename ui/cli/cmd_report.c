@@ -8,18 +8,17 @@
 #include "cli.h"
 #include "cmd_check.h"
 #include "diag.h"
-#include "domain.h"
 #include "escape.h"
 #include "json.h"
-#include "loop.h"
 #include "tlsrpt_imap.h"
 #include "tlsrpt_input.h"
 #include "tlsrpt_json.h"
-#include "tlsrpt_match.h"
 #include "tlsrpt_report.h"
 #include "tlsrpt_summary.h"
 #include "tlsrpt_text.h"
 #include "usage.h"
+#include "report_live.h"
+#include "dns.h"
 #include "xalloc.h"
 #include <signal.h>
 #include <stdio.h>
@@ -144,83 +143,6 @@ static void read_input(const char *in, const struct tlsrpt_sink *sink, struct re
     free(shown);
 }
 
-/* ---- --check: the normal diagnosis of every policy domain ---- */
-
-#define CHECKS_IN_FLIGHT 16
-
-struct checks {
-    struct tlsrpt_summary *s;
-    struct engine e;
-    struct diag_opts dopt;
-    struct diag **diags; /* per summary domain, NULL when the name is not valid */
-    size_t next, running, done;
-};
-
-static void start_next(struct checks *c);
-
-static void on_check_event(void *arg, const struct diag_event *ev)
-{
-    struct checks *c = arg;
-    if (ev->type == DIAG_EV_DONE) {
-        c->running--;
-        c->done++;
-    }
-}
-
-static void start_next(struct checks *c)
-{
-    while (c->running < CHECKS_IN_FLIGHT && c->next < c->s->ndomains) {
-        size_t i = c->next++;
-        char name[MX_DOMAIN_MAX + 2], err[160];
-        if (domain_normalize(c->s->domains[i].domain, name, sizeof name, err, sizeof err) < 0) {
-            c->done++;
-            continue;
-        }
-        c->running++;
-        c->diags[i] = diag_start(&c->e, &c->dopt, name, c->s->domains[i].domain, on_check_event, c);
-    }
-}
-
-static int run_checks(struct checks *c, const struct cli_opts *o)
-{
-    char err[256];
-    if (engine_init(&c->e, o->resolvers, o->nresolvers, o->timeout_ms, err, sizeof err) < 0) {
-        fprintf(stderr, "mxray: %s\n", err);
-        return 70;
-    }
-    cmd_diag_opts(o, &c->dopt);
-    c->diags = xcalloc(c->s->ndomains ? c->s->ndomains : 1, sizeof *c->diags);
-    start_next(c);
-    while (c->done < c->s->ndomains && !interrupted) {
-        if (loop_run_once(c->e.loop, -1) < 0) {
-            perror("mxray: poll");
-            break;
-        }
-        start_next(c);
-    }
-    for (size_t i = 0; i < c->s->ndomains; i++) {
-        struct tlsrpt_domain *d = &c->s->domains[i];
-        if (!c->diags[i])
-            continue;
-        diag_stop(c->diags[i]); /* only does something when interrupted */
-        d->check = diag_report(c->diags[i]);
-        for (size_t g = 0; g < d->ngroups; g++)
-            d->groups[g].now = tlsrpt_match(d->check, d->groups[g].policy_type,
-                                            d->groups[g].result_type, d->groups[g].receiving_mx);
-    }
-    return 0;
-}
-
-static void checks_free(struct checks *c)
-{
-    if (!c->diags)
-        return;
-    for (size_t i = 0; i < c->s->ndomains; i++)
-        diag_free(c->diags[i]);
-    free(c->diags);
-    engine_fini(&c->e);
-}
-
 /* ---- output ---- */
 
 static int replay_spool(FILE *spool, struct json *w, const struct tlsrpt_summary *s)
@@ -313,9 +235,23 @@ int cmd_report(int argc, char **argv)
         read_input(o.domains[i], &sink, &rd);
     tlsrpt_summary_sort(rd.s);
 
-    struct checks c = {.s = rd.s};
-    if (check && !interrupted)
-        rc = run_checks(&c, &o);
+    /* the engine: for --check, or for the report view's walk-throughs */
+    bool view = !o.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && rd.s->ndomains;
+    struct engine e = {0};
+    struct diag_opts dopt;
+    cmd_diag_opts(&o, &dopt);
+    struct report_live live = {.s = rd.s, .e = &e, .dopt = &dopt, .stop = &interrupted};
+    bool have_engine = false;
+    if ((check || view) && !interrupted) {
+        if (engine_init(&e, o.resolvers, o.nresolvers, o.timeout_ms, err, sizeof err) < 0) {
+            fprintf(stderr, "mxray: %s\n", err);
+            rc = 70;
+        } else {
+            have_engine = true;
+        }
+    }
+    if (!rc && check && !interrupted)
+        rc = report_live_check(&live);
     if (!rc && o.json) {
         struct json *w = json_new(stdout, true);
         tlsrpt_json_begin(w);
@@ -323,15 +259,23 @@ int cmd_report(int argc, char **argv)
             tlsrpt_summary_error(rd.s, "(spool)", "the temporary file could not be read back");
         tlsrpt_json_end(w, rd.s);
         json_free(w);
+    } else if (!rc && view) {
+        const char *nc = getenv("NO_COLOR");
+        rc = report_live_view(&live, check, dns_resolver_desc(e.dns), o.no_color || (nc && *nc));
     } else if (!rc) {
         tlsrpt_text_write(stdout, rd.s, check);
     }
     fflush(stdout);
+    if (!rc && rd.s->nerrors && view)
+        for (size_t i = 0; i < rd.s->nerrors; i++) /* the view does not show them */
+            fprintf(stderr, "mxray: %s: %s\n", rd.s->errors[i].source, rd.s->errors[i].message);
     if (!rc)
         rc = interrupted ? 130 : rd.s->nerrors ? 65 : rd.s->failed_sessions > 0 ? 1 : 0;
     if (rc == 130)
         fprintf(stderr, "mxray: interrupted; the summary shows what was read\n");
-    checks_free(&c);
+    report_live_free(&live);
+    if (have_engine)
+        engine_fini(&e);
     if (rd.spool)
         fclose(rd.spool);
     tlsrpt_summary_free(rd.s);
