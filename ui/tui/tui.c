@@ -80,8 +80,7 @@ void tui_refresh_model(struct tui *t)
         snprintf(t->sel_key, sizeof t->sel_key, "%s", t->model.rows[t->sel].key);
 }
 
-const struct cert_info *tui_open_cert(struct tui *t, const struct tls_info **tls,
-                                      const struct tui_row **row)
+const struct cert_info *tui_open_cert(struct tui *t, const struct tls_info **tls, const struct tui_row **row)
 {
     char key[400];
     snprintf(key, sizeof key, "cert:%s|%zu", t->cert_base, t->cert_index);
@@ -130,10 +129,7 @@ static void on_event(void *arg, const struct diag_event *ev)
     if (ev->type == DIAG_EV_DONE) {
         char ms[32];
         enum verdict v = report_verdict(ev->report);
-        set_msg(t,
-                v == VERDICT_FAIL   ? TR_FAIL
-                : v == VERDICT_WARN ? TR_WARN
-                                    : TR_OK,
+        set_msg(t, v == VERDICT_FAIL ? TR_FAIL : v == VERDICT_WARN ? TR_WARN : TR_OK,
                 "%s: done in %s, verdict %s", ev->report->domain,
                 tui_fmt_ms(ev->report->duration_ms, ms, sizeof ms), verdict_name(v));
     }
@@ -221,8 +217,7 @@ static void prompt_domain_key(struct tui *t, int rc, wint_t wc)
             t->hist_pos = pos;
             prompt_set(t, pos < (long)t->nhistory ? t->history[pos] : "");
         }
-    } else if ((rc == KEY_CODE_YES && wc == KEY_BACKSPACE) ||
-               (rc == OK && (wc == 127 || wc == 8))) {
+    } else if ((rc == KEY_CODE_YES && wc == KEY_BACKSPACE) || (rc == OK && (wc == 127 || wc == 8))) {
         while (t->plen > 0 && ((unsigned char)t->pbuf[t->plen - 1] & 0xC0) == 0x80)
             t->plen--; /* drop a whole UTF-8 sequence */
         if (t->plen > 0)
@@ -334,50 +329,21 @@ static void main_key(struct tui *t, enum tui_action a)
 {
     bool det = t->focus_detail;
     switch (a) {
-    case TA_UP:
-        if (det)
-            scroll_by(&t->detail_scroll, -1);
-        else
-            move_sel(t, -1);
-        break;
-    case TA_DOWN:
-        if (det)
-            scroll_by(&t->detail_scroll, 1);
-        else
-            move_sel(t, 1);
-        break;
-    case TA_HOME:
-        if (det)
-            t->detail_scroll = 0;
-        else
-            move_sel(t, -(long)t->model.n);
-        break;
-    case TA_END:
-        if (det)
-            t->detail_scroll = t->detail_total;
-        else
-            move_sel(t, (long)t->model.n);
-        break;
-    case TA_PGUP:
-        scroll_by(&t->detail_scroll, -page(t));
-        break;
-    case TA_PGDN:
-        scroll_by(&t->detail_scroll, page(t));
-        break;
-    case TA_ENTER:
-        enter(t);
-        break;
-    case TA_TAB:
-        t->focus_detail = !t->focus_detail;
-        break;
+    case TA_UP: if (det) scroll_by(&t->detail_scroll, -1); else move_sel(t, -1); break;
+    case TA_DOWN: if (det) scroll_by(&t->detail_scroll, 1); else move_sel(t, 1); break;
+    case TA_HOME: if (det) t->detail_scroll = 0; else move_sel(t, -(long)t->model.n); break;
+    case TA_END: if (det) t->detail_scroll = t->detail_total; else move_sel(t, (long)t->model.n); break;
+    case TA_PGUP: scroll_by(&t->detail_scroll, -page(t)); break;
+    case TA_PGDN: scroll_by(&t->detail_scroll, page(t)); break;
+    case TA_ENTER: enter(t); break;
+    case TA_TAB: t->focus_detail = !t->focus_detail; break;
     case TA_BACK:
         if (t->focus_detail)
             t->focus_detail = false;
         else if (t->c->nchoices)
             pop(t);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -387,24 +353,12 @@ static void cert_key(struct tui *t, enum tui_action a)
     const struct tui_row *row = NULL;
     const struct cert_info *c = tui_open_cert(t, &tls, &row);
     switch (a) {
-    case TA_UP:
-        scroll_by(&t->view_scroll, -1);
-        break;
-    case TA_DOWN:
-        scroll_by(&t->view_scroll, 1);
-        break;
-    case TA_PGUP:
-        scroll_by(&t->view_scroll, -page(t));
-        break;
-    case TA_PGDN:
-        scroll_by(&t->view_scroll, page(t));
-        break;
-    case TA_HOME:
-        t->view_scroll = 0;
-        break;
-    case TA_END:
-        t->view_scroll = 1 << 20;
-        break;
+    case TA_UP: scroll_by(&t->view_scroll, -1); break;
+    case TA_DOWN: scroll_by(&t->view_scroll, 1); break;
+    case TA_PGUP: scroll_by(&t->view_scroll, -page(t)); break;
+    case TA_PGDN: scroll_by(&t->view_scroll, page(t)); break;
+    case TA_HOME: t->view_scroll = 0; break;
+    case TA_END: t->view_scroll = 1 << 20; break;
     case TA_PEM:
         t->show_pem = !t->show_pem;
         t->view_scroll = 0; /* the PEM is drawn first */
@@ -432,44 +386,24 @@ static void cert_key(struct tui *t, enum tui_action a)
             set_msg(t, TR_FAIL, "could not write: %s", err);
         break;
     }
-    case TA_ENTER:
-        break;
-    case TA_TAB:
-        break;
-    case TA_BACK:
-        pop(t);
-        break;
-    default:
-        break;
+    case TA_ENTER: break;
+    case TA_TAB: break;
+    case TA_BACK: pop(t); break;
+    default: break;
     }
 }
 
 static void scroll_key(struct tui *t, enum tui_action a)
 {
     switch (a) {
-    case TA_UP:
-        scroll_by(&t->view_scroll, -1);
-        break;
-    case TA_DOWN:
-        scroll_by(&t->view_scroll, 1);
-        break;
-    case TA_PGUP:
-        scroll_by(&t->view_scroll, -page(t));
-        break;
-    case TA_PGDN:
-        scroll_by(&t->view_scroll, page(t));
-        break;
-    case TA_HOME:
-        t->view_scroll = 0;
-        break;
-    case TA_END:
-        t->view_scroll = 1 << 20;
-        break;
-    case TA_BACK:
-        pop(t);
-        break;
-    default:
-        break;
+    case TA_UP: scroll_by(&t->view_scroll, -1); break;
+    case TA_DOWN: scroll_by(&t->view_scroll, 1); break;
+    case TA_PGUP: scroll_by(&t->view_scroll, -page(t)); break;
+    case TA_PGDN: scroll_by(&t->view_scroll, page(t)); break;
+    case TA_HOME: t->view_scroll = 0; break;
+    case TA_END: t->view_scroll = 1 << 20; break;
+    case TA_BACK: pop(t); break;
+    default: break;
     }
 }
 
@@ -477,22 +411,10 @@ static void picker_key(struct tui *t, enum tui_action a)
 {
     size_t n = t->c->nchoices;
     switch (a) {
-    case TA_UP:
-        if (t->pick_sel > 0)
-            t->pick_sel--;
-        break;
-    case TA_DOWN:
-        if (t->pick_sel + 1 < n)
-            t->pick_sel++;
-        break;
-    case TA_HOME:
-    case TA_PGUP:
-        t->pick_sel = 0;
-        break;
-    case TA_END:
-    case TA_PGDN:
-        t->pick_sel = n ? n - 1 : 0;
-        break;
+    case TA_UP: if (t->pick_sel > 0) t->pick_sel--; break;
+    case TA_DOWN: if (t->pick_sel + 1 < n) t->pick_sel++; break;
+    case TA_HOME: case TA_PGUP: t->pick_sel = 0; break;
+    case TA_END: case TA_PGDN: t->pick_sel = n ? n - 1 : 0; break;
     case TA_ENTER: {
         const struct tui_choice *ch = &t->c->choices[t->pick_sel];
         char out[256], err[160];
@@ -502,8 +424,7 @@ static void picker_key(struct tui *t, enum tui_action a)
             start(t, out, ch->domain);
         break;
     }
-    default:
-        break; /* Esc does not quit from here: a stray escape sequence must not end it */
+    default: break; /* Esc does not quit from here: a stray escape sequence must not end it */
     }
 }
 
@@ -526,30 +447,21 @@ static bool global_key(struct tui *t, enum tui_action a)
         else
             push(t, TV_HELP);
         return true;
-    case TA_REDRAW:
-        clearok(curscr, TRUE);
-        return true;
-    case TA_NEW:
-        prompt_open(t, TP_DOMAIN);
-        return true;
+    case TA_REDRAW: clearok(curscr, TRUE); return true;
+    case TA_NEW: prompt_open(t, TP_DOMAIN); return true;
     case TA_PICKER:
         if (t->c->nchoices) {
             t->depth = 1; /* the picker is always at the bottom when there are choices */
             t->view_scroll = 0;
         }
         return true;
-    default:
-        break;
+    default: break;
     }
     if (top == TV_PICKER || !tui_report(t))
         return false;
     switch (a) {
-    case TA_RERUN:
-        start(t, t->domain, diag_report(t->diag)->input);
-        return true;
-    case TA_EXPORT:
-        prompt_open(t, TP_EXPORT);
-        return true;
+    case TA_RERUN: start(t, t->domain, diag_report(t->diag)->input); return true;
+    case TA_EXPORT: prompt_open(t, TP_EXPORT); return true;
     case TA_MATRIX:
         if (top == TV_MATRIX)
             pop(t);
@@ -564,8 +476,7 @@ static bool global_key(struct tui *t, enum tui_action a)
             push(t, TV_LEARN);
         }
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -635,20 +546,10 @@ static void key(struct tui *t, int rc, wint_t wc)
     if (global_key(t, a))
         return;
     switch (tui_top(t)) {
-    case TV_PICKER:
-        picker_key(t, a);
-        break;
-    case TV_MAIN:
-        main_key(t, a);
-        break;
-    case TV_CERT:
-        cert_key(t, a);
-        break;
-    case TV_MATRIX:
-    case TV_LEARN:
-    case TV_HELP:
-        scroll_key(t, a);
-        break;
+    case TV_PICKER: picker_key(t, a); break;
+    case TV_MAIN: main_key(t, a); break;
+    case TV_CERT: cert_key(t, a); break;
+    case TV_MATRIX: case TV_LEARN: case TV_HELP: scroll_key(t, a); break;
     }
 }
 
@@ -678,8 +579,7 @@ static int curses_start(struct tui *t)
         return -1;
     }
     if (!newterm(NULL, stdout, stdin)) {
-        fprintf(stderr, "mxray: cannot use terminal type %s\n",
-                getenv("TERM") ? getenv("TERM") : "(unset)");
+        fprintf(stderr, "mxray: cannot use terminal type %s\n", getenv("TERM") ? getenv("TERM") : "(unset)");
         return -1;
     }
     g_in_curses = true;
@@ -694,10 +594,9 @@ static int curses_start(struct tui *t)
     set_escdelay(25);
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
-                  | BUTTON5_PRESSED
+              | BUTTON5_PRESSED
 #endif
-              ,
-              NULL);
+              , NULL);
     mouseinterval(0);
     curs_set(0);
     tui_draw_init(t);

@@ -19,17 +19,16 @@ struct tui_choice {
     const char *fix;    /* how to fix it */
 };
 struct tui_config {
-    struct engine *engine;        /* from diag.h; loop + dns + https, already initialised */
-    const struct diag_opts *opts; /* used for every diagnosis started */
-    const char *domain;           /* A-label to start with, or NULL (then prompt, or picker) */
-    const char *input;            /* as typed */
-    bool no_color;                /* --no-color or NO_COLOR set */
-    const struct tui_choice *choices;
-    size_t nchoices;           /* non-empty: open on a scenario picker */
-    const char *resolver_desc; /* shown in the header */
-    const char *export_dir;    /* where e writes files; NULL = current dir */
-    const char *select_host;   /* MX host to put the cursor on once it appears (the
-                                * report view's Enter), or NULL */
+    struct engine *engine;          /* from diag.h; loop + dns + https, already initialised */
+    const struct diag_opts *opts;   /* used for every diagnosis started */
+    const char *domain;             /* A-label to start with, or NULL (then prompt, or picker) */
+    const char *input;              /* as typed */
+    bool no_color;                  /* --no-color or NO_COLOR set */
+    const struct tui_choice *choices; size_t nchoices; /* non-empty: open on a scenario picker */
+    const char *resolver_desc;      /* shown in the header */
+    const char *export_dir;         /* where e writes files; NULL = current dir */
+    const char *select_host;        /* MX host to put the cursor on once it appears (the
+                                     * report view's Enter), or NULL */
 };
 int tui_run(const struct tui_config *c); /* returns the process exit status */
 

@@ -20,12 +20,12 @@ enum tui_prompt { TP_NONE, TP_DOMAIN, TP_EXPORT };
 
 struct tui_layout {
     bool too_small, one_pane;
-    int body_y, body_h;                 /* rows of the body (between the bars) */
+    int body_y, body_h;            /* rows of the body (between the bars) */
     int tree_x, tree_w, list_y, list_h; /* tree rows (below the pane title) */
     int det_x, det_w;
-    size_t tree_top; /* first tree row drawn */
+    size_t tree_top;               /* first tree row drawn */
     size_t pick_top;
-    int pick_h; /* picker rows drawn as the list (the lesson of the selection follows) */
+    int pick_h;     /* picker rows drawn as the list (the lesson of the selection follows) */
 };
 
 struct tui {
@@ -33,25 +33,25 @@ struct tui {
     bool utf8, color;
     bool quit, dirty;
     struct diag *diag;
-    int64_t t0; /* loop_now_ms when the diagnosis started */
+    int64_t t0;                    /* loop_now_ms when the diagnosis started */
     char domain[256];
 
     enum tui_view stack[TUI_STACK_MAX];
-    int depth; /* stack[depth - 1] is on top */
+    int depth;                     /* stack[depth - 1] is on top */
 
     size_t pick_sel;
-    struct tui_model model; /* rebuilt before each draw and key */
+    struct tui_model model;        /* rebuilt before each draw and key */
     size_t sel;
     char sel_key[340];
-    char want_key[340]; /* row to select as soon as it exists (select_host) */
+    char want_key[340];            /* row to select as soon as it exists (select_host) */
     bool focus_detail;
     int detail_scroll;
-    int detail_total; /* wrapped lines of the last drawn detail */
+    int detail_total;              /* wrapped lines of the last drawn detail */
 
-    char cert_base[320]; /* "host|addr" of the open certificate */
+    char cert_base[320];           /* "host|addr" of the open certificate */
     size_t cert_index;
     bool show_pem;
-    int view_scroll; /* cert, matrix, learn, help */
+    int view_scroll;               /* cert, matrix, learn, help */
     enum tui_node learn_node;
 
     enum tui_prompt prompt;
@@ -81,8 +81,7 @@ void tui_refresh_model(struct tui *t);
 int64_t tui_now_ms(const struct tui *t);
 const struct report *tui_report(const struct tui *t);
 /* tui_open_cert - the certificate the cert view shows (NULL when gone), and its tls. */
-const struct cert_info *tui_open_cert(struct tui *t, const struct tls_info **tls,
-                                      const struct tui_row **row);
+const struct cert_info *tui_open_cert(struct tui *t, const struct tls_info **tls, const struct tui_row **row);
 
 void tui_draw_init(struct tui *t);
 void tui_draw(struct tui *t);
