@@ -42,38 +42,9 @@ struct lab {
 #define CLONE_ADDR_BASE 0x7f010001u /* 127.1.0.1: clear of 127.0.0.x, which others use */
 #define CLONE_CONNS_PER_SCN 8       /* open connections allowed per clone domain */
 
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 const char *lab_asset_dir(void)
 {
-    static char buf[4096];
-    char *dir = asset_find("scenarios");
-    bool ok = dir && is_dir(dir) && snprintf(buf, sizeof buf, "%s", dir) < (int)sizeof buf;
-    free(dir);
-    return ok ? buf : NULL;
-}
-
-/* read_text - a scenario file, bounded like lab_scn_load. NULL with err. */
-static char *read_text(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = xmalloc(LAB_FILE_MAX + 1);
-    *len = fread(buf, 1, LAB_FILE_MAX + 1, f);
-    fclose(f);
-    if (*len > LAB_FILE_MAX) {
-        snprintf(err, errlen, "%s: larger than %d bytes", path, LAB_FILE_MAX);
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return asset_origin("scenarios") ? "scenarios" : NULL;
 }
 
 /* clone_text - the file with every "mxray.test" as "cK.mxray.test", and the clone's domain
@@ -109,7 +80,7 @@ static int load_clones(struct lab *lab, const char *path, const char *name, char
                        size_t errlen)
 {
     size_t len, cl;
-    char *text = read_text(path, &len, err, errlen);
+    char *text = asset_read(path, LAB_FILE_MAX, &len, err, errlen);
     if (!text)
         return -1;
     int rc = 0;
@@ -135,7 +106,8 @@ static int load(struct lab *lab, const char *dir, const char *const *names, size
     if (!n) {
         nall = lab_scn_list(dir, &all);
         if (!nall) {
-            snprintf(err, errlen, "no scenarios in %s", dir ? dir : "(no asset directory)");
+            snprintf(err, errlen, "no scenarios in %s (searched %s)", dir ? dir : "(none)",
+                     asset_search_desc());
             return -1;
         }
     }
@@ -145,7 +117,7 @@ static int load(struct lab *lab, const char *dir, const char *const *names, size
     for (size_t i = 0; i < count && !rc; i++) {
         const char *name = n ? names[i] : all[i];
         char *path = xasprintf("%s/%s.scn", dir ? dir : ".", name);
-        if (n && (strchr(name, '/') || access(path, R_OK))) {
+        if (n && (strchr(name, '/') || !asset_exists(path))) {
             snprintf(err, errlen, "unknown scenario '%s' (mxray demo --list shows them)", name);
             rc = -1;
         } else if (lab->clones) {

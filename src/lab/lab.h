@@ -23,7 +23,8 @@ struct lab;
 
 #define LAB_ZONE "mxray.test" /* RFC 6761 reserved; every lab name is under it */
 
-/* lab_start - serve the named scenarios (n == 0: every scenario in scenario_dir).
+/* lab_start - serve the named scenarios (n == 0: every scenario in scenario_dir, an asset
+ * directory as lab_asset_dir gives; files are read through assets.h).
  * Returns NULL with a one-line reason in err on failure (unknown scenario, bad file, bind). */
 struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *const *names,
                       size_t n, char *err, size_t errlen);
@@ -85,9 +86,9 @@ struct lab_scenario_info {
 size_t lab_scenarios(const char *scenario_dir, struct lab_scenario_info **out);
 void lab_scenarios_free(struct lab_scenario_info *v, size_t n);
 
-/* lab_asset_dir - the scenario directory: $MXRAY_ASSETS/scenarios, else the source tree's
- * (MXRAY_ASSET_DIR), else the installed one (MXRAY_INSTALLED_ASSET_DIR); the first that
- * exists. Static storage; NULL when none exists. */
+/* lab_asset_dir - the asset directory of the scenarios ("scenarios": $MXRAY_ASSETS/scenarios
+ * when it exists, else the copy built into mxray; see assets.h), for lab_start and
+ * lab_scenarios. Static storage; NULL when there is none. */
 const char *lab_asset_dir(void);
 
 #endif

@@ -5,10 +5,10 @@
  * checked (line length, file size, record count), and every error names FILE:LINE. The caller
  * owns what lab_scn_load returns and frees it with lab_scn_free. */
 #include "lab_int.h"
+#include "assets.h"
 #include "xalloc.h"
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -566,19 +566,9 @@ struct lab_scn *lab_scn_parse(const char *text, size_t len, const char *name, ch
 
 struct lab_scn *lab_scn_load(const char *path, const char *name, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = xmalloc(LAB_FILE_MAX + 1);
-    size_t n = fread(buf, 1, LAB_FILE_MAX + 1, f);
-    fclose(f);
-    struct lab_scn *s = NULL;
-    if (n > LAB_FILE_MAX)
-        snprintf(err, errlen, "%s: larger than %d bytes", path, LAB_FILE_MAX);
-    else
-        s = lab_scn_parse(buf, n, name, err, errlen);
+    size_t n;
+    char *buf = asset_read(path, LAB_FILE_MAX, &n, err, errlen);
+    struct lab_scn *s = buf ? lab_scn_parse(buf, n, name, err, errlen) : NULL;
     free(buf);
     return s;
 }
@@ -663,43 +653,42 @@ static int cmp_listed(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* peek_order - the "order:" of a file without a full parse (listing only). */
+/* peek_order - the "order:" of a file without a full parse (listing only): the header
+ * lines before the first section. */
 static int peek_order(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    char line[LAB_LINE_MAX];
+    char err[256];
+    char *text = asset_read(path, LAB_FILE_MAX, NULL, err, sizeof err);
     int order = 1000;
-    while (f && fgets(line, sizeof line, f)) {
-        if (line[0] == '[')
-            break;
+    for (const char *line = text; line && *line && *line != '[';) {
         if (!strncmp(line, "order:", 6))
             order = atoi(line + 6);
+        const char *nl = strchr(line, '\n');
+        line = nl ? nl + 1 : "";
     }
-    if (f)
-        fclose(f);
+    free(text);
     return order;
 }
 
 size_t lab_scn_list(const char *dir, char ***names)
 {
     *names = NULL;
-    DIR *d = dir ? opendir(dir) : NULL;
-    if (!d)
-        return 0;
-    struct listed *v = NULL;
+    char **files;
+    size_t nfiles = dir ? asset_list(dir, ".scn", &files) : 0;
+    struct listed *v = nfiles ? xcalloc(nfiles, sizeof *v) : NULL;
     size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 1024) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".scn") || e->d_name[0] == '.')
-            continue;
-        char *path = xasprintf("%s/%s", dir, e->d_name);
-        v = xreallocarray(v, n + 1, sizeof *v);
-        v[n++] = (struct listed){xstrndup(e->d_name, len - 4), peek_order(path)};
-        free(path);
+    for (size_t i = 0; i < nfiles; i++) {
+        size_t len = strlen(files[i]);
+        if (len > 4 && n < 1024) {
+            char *path = xasprintf("%s/%s", dir, files[i]);
+            v[n++] = (struct listed){xstrndup(files[i], len - 4), peek_order(path)};
+            free(path);
+        }
+        free(files[i]);
     }
-    closedir(d);
-    qsort(v, n, sizeof *v, cmp_listed);
+    free(files);
+    if (n)
+        qsort(v, n, sizeof *v, cmp_listed);
     *names = n ? xcalloc(n, sizeof **names) : NULL;
     for (size_t i = 0; i < n; i++)
         (*names)[i] = v[i].name;

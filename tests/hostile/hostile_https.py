@@ -50,8 +50,8 @@ def read_request(conn):
 
 def policy(host):
     case = host.split(".")[1] if host.count(".") >= 3 else "x"
-    return ("version: STSv1\r\nmode: enforce\r\nmx: mx.%s.hostile.test\r\n"
-            "mx: never.decoy.hostile.test\r\nmax_age: 604800\r\n" % case).encode()
+    return ("version: STSv1\r\nmode: enforce\r\nmx: mx.%s.hostile.test\r\nmx: mx2.%s.hostile.test\r\n"
+            "mx: never.decoy.hostile.test\r\nmax_age: 604800\r\n" % (case, case)).encode()
 
 
 def handle(raw, behaviour, ctx):

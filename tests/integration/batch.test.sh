@@ -14,12 +14,9 @@
 #   Ctrl-C mid-run: exit 130, the summary says interrupted, the rows printed are whole
 # No root needed. Prints PASS/FAIL lines and "N passed, N failed" last.
 # Usage: bash tests/integration/batch.test.sh /path/to/mxray
-# Exit: 0 all passed, 1 something failed, 77 skipped (no batch mode or lab clones yet).
+# Exit: 0 all passed, 1 something failed (a missing feature too), 77 skipped (no python3).
 set -uo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-export MXRAY_ASSETS="${MXRAY_ASSETS:-$ROOT/assets}"
 MXRAY="${1:-}"
 CLONES=5
 LIMIT=120   # seconds per mxray run
@@ -27,12 +24,13 @@ passed=0
 failed=0
 
 skip() { echo "SKIP batch: $*"; exit 77; }
+fail_setup() { echo "FAIL batch: $*"; exit 1; }
 ok() { echo "PASS $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failed=$((failed + 1)); }
 
-[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || skip "usage: $0 /path/to/mxray"
-"$MXRAY" lab --help 2>&1 | grep -q -- '--clones' || skip "'mxray lab' has no --clones"
-PYTHON="$(command -v /usr/bin/python3 || command -v python3)" || skip "python3 missing"
+[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || fail_setup "usage: $0 /path/to/mxray"
+"$MXRAY" lab --help 2>&1 | grep -q -- '--clones' || fail_setup "'mxray lab' has no --clones"
+PYTHON="$(command -v /usr/bin/python3 || command -v python3)" || skip "python3 is not installed (scripts/deps.sh test)"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/batch-test.XXXXXX")"
 LAB_PID=

@@ -11,8 +11,8 @@
 # Usage: bash tests/integration/check_scenarios.test.sh /path/to/mxray
 #   MXRAY_LAB_SCENARIOS="good nullmx"  run only these scenarios
 #   LAB_KEEP=1                         keep the lab directory (reports in results/) afterwards
-# Exit: 0 all passed, 1 a scenario failed or the lab did not come up, 77 skipped (not root, no
-# ip netns, a server missing, or the binary has no working `check --json` yet).
+# Exit: 0 all passed, 1 a scenario failed, the lab did not come up or the binary lacks
+# `check --json`, 77 skipped (not root, no ip netns, a server not installed).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,15 +31,17 @@ skip() {
     exit 77
 }
 
-# preflight - skip unless the binary can check, we are root and every lab tool is present.
+# preflight - fail unless the binary can check; skip unless root with every lab tool present.
 preflight() {
     local mxray="$1" help b
     if [ -z "$mxray" ] || [ ! -x "$mxray" ]; then
-        skip "usage: $0 /path/to/mxray (got '${mxray}')"
+        echo "FAIL check_scenarios: usage: $0 /path/to/mxray (got '${mxray}')"
+        exit 1
     fi
-    help="$("$mxray" check --help 2>&1)" || skip "'mxray check --help' fails: no check command yet"
-    # The placeholder binary answers anything with its version; wait for the real CLI.
-    grep -q -- '--json' <<<"$help" || skip "'mxray check --help' does not mention --json yet"
+    if ! help="$("$mxray" check --help 2>&1)" || ! grep -q -- '--json' <<<"$help"; then
+        echo "FAIL check_scenarios: 'mxray check --help' fails or lacks --json"
+        exit 1
+    fi
     [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
     if ! command -v ip >/dev/null || ! ip netns list >/dev/null 2>&1; then
         skip "ip netns unavailable"

@@ -28,13 +28,19 @@ failed=0
 ok() { echo "PASS $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failed=$((failed + 1)); }
 skip() { echo "SKIP hostile: $*"; exit 77; }
+fail_setup() { echo "FAIL hostile: $*"; exit 1; }
 
-[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || skip "usage: $0 /path/to/mxray"
-"$MXRAY" check --help 2>&1 | grep -q -- '--connect-to' || skip "mxray check lacks --connect-to"
+[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || fail_setup "usage: $0 /path/to/mxray"
+"$MXRAY" check --help 2>&1 | grep -q -- '--connect-to' || fail_setup "mxray check lacks --connect-to"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY="$(command -v python3)" || skip "python3 missing"
 command -v openssl >/dev/null || skip "openssl missing"
 [ -x /usr/bin/time ] || skip "/usr/bin/time missing (apt-get install time)"
+if [ -z "$PENDING" ]; then
+    for tool in tmux strace; do
+        command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/deps.sh test)"
+    done
+fi
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/hostile-test.XXXXXX")"
 PIDS=()
@@ -47,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$PY" "$HOSTILE/judge.py" list $PENDING >"$TMP/cases" || skip "judge.py list failed"
+"$PY" "$HOSTILE/judge.py" list $PENDING >"$TMP/cases" || fail_setup "judge.py list failed"
 mapfile -t CASES < <(cut -d' ' -f1 "$TMP/cases")
 SMTP_B=$(awk '{print $2; if ($3 != "-") print $3}' "$TMP/cases" | sort -u | tr '\n' ' ')
 HTTPS_B=$(awk '{print $4}' "$TMP/cases" | sort -u | tr '\n' ' ')
@@ -107,7 +113,7 @@ for c in "${CASES[@]}"; do
 done
 
 # ---- the escapes case in the TUI: nothing the server sent reaches the terminal raw ----
-if [ -z "$PENDING" ] && command -v tmux >/dev/null; then
+if [ -z "$PENDING" ]; then
     T() { tmux -S "$SOCK" "$@"; }
     args_for escapes
     printf '%q ' "$MXRAY" "${ARGS[@]}" escapes.hostile.test >"$TMP/tui.cmd"
@@ -153,7 +159,7 @@ PY
 fi
 
 # ---- one check under strace: every connect()/sendto() goes to a fixture port ----
-if [ -z "$PENDING" ] && command -v strace >/dev/null; then
+if [ -z "$PENDING" ]; then
     args_for twomx
     strace -f -qq -e trace=connect,sendto,sendmsg -o "$TMP/strace" \
         "$MXRAY" check "${ARGS[@]}" twomx.hostile.test >/dev/null 2>&1

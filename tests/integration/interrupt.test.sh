@@ -19,11 +19,13 @@ failed=0
 ok() { echo "PASS $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failed=$((failed + 1)); }
 skip() { echo "SKIP interrupt: $*"; exit 77; }
+fail_setup() { echo "FAIL interrupt: $*"; exit 1; }
 
-[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || skip "usage: $0 /path/to/mxray"
-"$MXRAY" lab --help >/dev/null 2>&1 || skip "mxray lab not available"
+[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || fail_setup "usage: $0 /path/to/mxray"
+"$MXRAY" lab --help >/dev/null 2>&1 || fail_setup "mxray lab --help fails"
+command -v tmux >/dev/null || skip "tmux is not installed (scripts/deps.sh test)"
 PY=/usr/bin/python3
-[ -x "$PY" ] || PY="$(command -v python3)" || skip "python3 missing"
+[ -x "$PY" ] || PY="$(command -v python3)" || skip "python3 is not installed (scripts/deps.sh test)"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/interrupt-test.XXXXXX")"
 PIDS=()
@@ -116,7 +118,7 @@ PY
 done
 
 # 3-4. TUI and demo in tmux: C-c gives the terminal back
-if command -v tmux >/dev/null; then
+{
     SOCK=
     T() { tmux -S "$SOCK" "$@"; }
     # tui_run NAME CMD... - run in a fresh tmux server between two `stty -g`.
@@ -167,17 +169,15 @@ if command -v tmux >/dev/null; then
         sleep 0.1
     done
     if grep -q 'demo-EXITED' "$TMP/demo.screen"; then
-        echo "note: mxray demo did not start, demo case not run: $(grep -v '^$' "$TMP/demo.screen" | head -2 | tr '\n' ' ')"
+        bad "demo: mxray demo did not start: $(grep -v '^$' "$TMP/demo.screen" | head -2 | tr '\n' ' ')"
     else
         find "$TMP/priv" -maxdepth 1 -name 'mxray-*' | grep -q . &&
             ok "demo: its lab directory is in TMPDIR while it runs" ||
-            echo "note: demo made no mxray-* entry in TMPDIR while running"
+            bad "demo: no mxray-* lab directory in TMPDIR while it runs"
         finish demo
     fi
     T kill-server >/dev/null 2>&1
-else
-    echo "note: tmux missing, TUI cases not run"
-fi
+}
 
 left=$(find "$TMP/priv" -mindepth 1 | head -5)
 [ -z "$left" ] && ok "no temporary file left in TMPDIR by any run" || bad "left in TMPDIR: $left"

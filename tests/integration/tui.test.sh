@@ -9,15 +9,16 @@ set -u
 BIN=${1:?usage: tui.test.sh /path/to/mxray}
 
 skip() { echo "SKIP: $*"; exit 77; }
+fail_setup() { echo "FAIL tui: $*"; exit 1; }
 command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
 command -v python3 >/dev/null 2>&1 || skip "python3 is needed to parse the exported JSON"
-"$BIN" check --help >/dev/null 2>&1 || skip "mxray check --help fails (engine not landed yet)"
-"$BIN" demo --list >/dev/null 2>&1 || skip "mxray demo --list fails (built-in lab not wired yet)"
+"$BIN" check --help >/dev/null 2>&1 || fail_setup "mxray check --help fails"
+"$BIN" demo --list >/dev/null 2>&1 || fail_setup "mxray demo --list fails"
 
 # The first scenario expected to pass, else the first listed.
 SCENARIO=$("$BIN" demo --list 2>/dev/null | awk 'NR > 1 && $2 == "pass" { print $1; exit }')
 [ -n "$SCENARIO" ] || SCENARIO=$("$BIN" demo --list 2>/dev/null | awk 'NR == 2 { print $1 }')
-[ -n "$SCENARIO" ] || skip "no demo scenario listed"
+[ -n "$SCENARIO" ] || fail_setup "no demo scenario listed"
 
 WORK=$(mktemp -d)
 SOCK="$WORK/tmux.sock"
@@ -176,7 +177,7 @@ wait_for "MXRAY-EXITED 0"
 
 # 10. DANE (RFC 7672) beside MTA-STS, on the built-in lab's signed scenarios: the MX host node
 # shows the TLSA status, the address its DANE-sender verdict, and the address detail both
-# senders' views. Skipped when the lab has no DANE scenario yet.
+# senders' views. A lab without its DANE scenarios fails.
 # select_detail PATTERN - press j (one row at a time) until the detail pane shows PATTERN;
 # after each key the pane gets up to 1 s to redraw, so a slow machine does not overshoot.
 select_detail() {
@@ -234,7 +235,7 @@ if "$BIN" demo --list 2>/dev/null | grep -q '^dane-rotated '; then
     keys q
     wait_for "MXRAY-EXITED 0"
 else
-    echo "note: no DANE scenario in the built-in lab, DANE checks skipped"
+    fail "no dane-rotated scenario in the built-in lab (mxray demo --list)"
 fi
 
 # 11. The picker teaches: the highlighted scenario's lesson shows below the list, and the

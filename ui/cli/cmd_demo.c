@@ -5,6 +5,7 @@
  * lab, then engine_init_on. engine_fini frees it all, after lab_stop removed the lab's
  * watches. */
 #include "cmd_demo.h"
+#include "assets.h"
 #include "cmd_lab.h"
 #include "diag.h"
 #include "dns.h"
@@ -129,16 +130,28 @@ static void on_sample_skipped(void *arg, const char *source) {}
 
 static int run_reports(const char *dir, bool no_color)
 {
-    char *reports = asset_find("reports");
-    if (!reports) {
+    char **names;
+    size_t n = asset_list("reports", ".json", &names);
+    if (n == 0) {
         fprintf(stderr, "mxray demo: no sample reports (looked in %s)\n", asset_search_desc());
         return 69;
     }
     struct tlsrpt_summary *s = tlsrpt_summary_new();
     struct tlsrpt_sink sink = {on_sample, on_sample_error, on_sample_skipped, s};
-    struct tlsrpt_read_stats st = {0};
-    tlsrpt_read_path(reports, &sink, &st);
-    free(reports);
+    for (size_t i = 0; i < n; i++) {
+        char *name = xasprintf("reports/%s", names[i]), err[256];
+        size_t len;
+        char *data = asset_read(name, TLSRPT_FILE_MAX, &len, err, sizeof err);
+        struct tlsrpt_read_stats st = {0};
+        if (data)
+            tlsrpt_read_buffer(data, len, name, &sink, &st);
+        else
+            tlsrpt_summary_error(s, name, err);
+        free(data);
+        free(name);
+        free(names[i]);
+    }
+    free(names);
     tlsrpt_summary_sort(s);
     struct engine e;
     char err[512] = "";
@@ -187,7 +200,7 @@ int cmd_demo(int argc, char **argv)
     }
     const char *dir = lab_asset_dir();
     if (!dir) {
-        fprintf(stderr, "mxray demo: no scenario directory (set MXRAY_ASSETS)\n");
+        fprintf(stderr, "mxray demo: no scenarios (searched %s)\n", asset_search_desc());
         return 69;
     }
     if (reports && scenario)

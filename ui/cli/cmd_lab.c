@@ -4,6 +4,7 @@
  * loop checks at least once a second. Everything printed comes from the lab's accessors, so
  * the commands shown are exactly what reaches it. */
 #include "cmd_lab.h"
+#include "assets.h"
 #include "problem.h"
 #include "lab/lab.h"
 #include "loop.h"
@@ -40,8 +41,7 @@ int cmd_demo_list(void)
     struct lab_scenario_info *v;
     size_t n = dir ? lab_scenarios(dir, &v) : 0;
     if (!n) {
-        fprintf(stderr, "mxray: no lab scenarios found (set MXRAY_ASSETS to the assets "
-                        "directory)\n");
+        fprintf(stderr, "mxray: no lab scenarios found (searched %s)\n", asset_search_desc());
         return 69;
     }
     printf("%-24s %-8s %s\n", "SCENARIO", "EXPECT", "SUMMARY");
@@ -248,7 +248,7 @@ int cmd_lab(int argc, char **argv)
     }
     const char *dir = lab_asset_dir();
     if (!dir) {
-        fprintf(stderr, "mxray lab: no scenario directory (set MXRAY_ASSETS)\n");
+        fprintf(stderr, "mxray lab: no scenarios (searched %s)\n", asset_search_desc());
         return 69;
     }
     struct loop *l = loop_new();

@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef MXRAY_GIT_REVISION
+#define MXRAY_GIT_REVISION "" /* set by cmake/gitrev.cmake when built from git */
+#endif
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -21,7 +25,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("mxray %s\n", mxray_version());
+        version_write(stdout, MXRAY_GIT_REVISION);
         return 0;
     }
     if (strcmp(cmd, "--list-problems") == 0) {

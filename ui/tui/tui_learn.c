@@ -7,13 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef MXRAY_ASSET_DIR
-#define MXRAY_ASSET_DIR "assets"
-#endif
-#ifndef MXRAY_INSTALLED_ASSET_DIR
-#define MXRAY_INSTALLED_ASSET_DIR "/usr/local/share/mxray"
-#endif
-
 #define LEARN_MAX_BYTES 65536 /* our own short texts; a bound all the same */
 
 static bool name_ok(const char *name)
@@ -26,25 +19,20 @@ static bool name_ok(const char *name)
     return true;
 }
 
-static int load_file(const char *path, struct tui_lines *out)
+/* add_text - one tui line per text line; "# " lines are titles. */
+static void add_text(const char *text, struct tui_lines *out)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    char line[1024];
-    size_t total = 0;
-    while (total < LEARN_MAX_BYTES && fgets(line, sizeof line, f)) {
-        size_t len = strlen(line);
-        total += len;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        bool title = strncmp(line, "# ", 2) == 0;
-        char *text = escape_bytes(title ? line + 2 : line, title ? len - 2 : len);
-        tui_lines_addn(out, title ? TR_TITLE : TR_NORMAL, 0, text);
-        free(text);
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n");
+        const char *next = line[len] ? line + len + 1 : line + len;
+        while (len > 0 && line[len - 1] == '\r')
+            len--;
+        bool title = len >= 2 && strncmp(line, "# ", 2) == 0;
+        char *esc = escape_bytes(title ? line + 2 : line, title ? len - 2 : len);
+        tui_lines_addn(out, title ? TR_TITLE : TR_NORMAL, 0, esc);
+        free(esc);
+        line = next;
     }
-    fclose(f);
-    return 0;
 }
 
 int tui_learn_load(const char *name, struct tui_lines *out)
@@ -53,14 +41,16 @@ int tui_learn_load(const char *name, struct tui_lines *out)
         tui_lines_add(out, TR_FAIL, 0, "no learn text for this step");
         return -1;
     }
-    char *rel = xasprintf("learn/%s.txt", name);
-    char *path = asset_find(rel);
+    char *rel = xasprintf("learn/%s.txt", name), err[512];
+    char *text = asset_read(rel, LEARN_MAX_BYTES, NULL, err, sizeof err);
     free(rel);
-    int rc = path ? load_file(path, out) : -1;
-    free(path);
-    if (rc == 0)
-        return 0;
-    tui_lines_add(out, TR_FAIL, 0, "learn text %s.txt not found (set MXRAY_ASSETS to the assets "
-                  "directory; tried %s)", name, asset_search_desc());
-    return -1;
+    if (!text) {
+        char *esc = escape_bytes(err, strlen(err));
+        tui_lines_add(out, TR_FAIL, 0, "learn text %s.txt: %s", name, esc);
+        free(esc);
+        return -1;
+    }
+    add_text(text, out);
+    free(text);
+    return 0;
 }
