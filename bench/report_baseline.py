@@ -6,7 +6,6 @@ and report id, sessions once per report and domain (its policy type with the mos
 failures by result type. Prints one JSON summary.
 Usage: report_baseline.py FOLDER"""
 import email
-import email.policy
 import gzip
 import json
 import os
@@ -15,7 +14,8 @@ import sys
 
 def reports_in(path):
     with open(path, "rb") as f:
-        msg = email.message_from_binary_file(f, policy=email.policy.default)
+        # compat32 (the default policy): several times faster than email.policy.default
+        msg = email.message_from_binary_file(f)
     for part in msg.walk():
         ctype = part.get_content_type()
         if ctype in ("application/tlsrpt+gzip", "application/tlsrpt+json"):

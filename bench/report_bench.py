@@ -165,8 +165,7 @@ def main():
             pass
         section = f"""## 7. Reading TLS reports
 
-Written by `bench/report_bench.py` (run at low priority, `nice -n 19`); not part of `make bench`'s
-other sections. A year of reports for a busy domain: {a.emails:,} e-mails in a Maildir
+Written by `bench/report_bench.py` (`make bench` runs it last, at low priority, `nice -n 19`). A year of reports for a busy domain: {a.emails:,} e-mails in a Maildir
 ({size / 1048576:.1f} MiB; 28 senders x 365 days in the styles of tests/data/tlsrpt, Google-style
 no-policy-found, Microsoft-style sts+tlsa, others sts with failure details; the report gzip'd and
 base64-encoded in a multipart/report; one in 50 a DMARC-like mail without a TLS report), generated
@@ -178,7 +177,7 @@ alternating, in the same run.
 | reader | wall time | peak RSS |
 |---|---|---|
 | `mxray report --json` | {mw:.2f} s | {mr / 1024:.1f} MiB |
-| Python 3 standard library (`bench/report_baseline.py`: email, gzip, json) | {pw:.2f} s | {pr / 1024:.1f} MiB |
+| Python 3 standard library (`bench/report_baseline.py`: email with its default compat32 policy, gzip, json) | {pw:.2f} s | {pr / 1024:.1f} MiB |
 
 mxray is **{pw / mw:.1f}x** faster (target: at least 5x) with a peak RSS of {mr / 1024:.1f} MiB
 (target: at most 64 MiB).

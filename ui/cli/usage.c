@@ -26,7 +26,7 @@ void usage_main(FILE *f)
             "  mxray lint policy FILE|-               validate a policy file offline\n"
             "  mxray lint sts-record TEXT             validate one _mta-sts TXT record\n"
             "  mxray lint tlsrpt-record TEXT          validate one _smtp._tls TXT record\n"
-            "  mxray demo [SCENARIO | --list]         the built-in teaching lab, offline\n"
+            "  mxray demo [SCENARIO | --reports | --list]  the built-in teaching lab, offline\n"
             "  mxray lab [SCENARIO...]                serve the lab for other tools\n"
             "  mxray --list-problems                  every problem code (Markdown)\n"
             "  mxray --help | --version\n"
