@@ -6,6 +6,7 @@
  * policy match = policy + MX, deliverability = policy + probe) run when the later one lands,
  * in diag_judge.c. The diagnosis is done when no operation is pending. */
 #include "diag_internal.h"
+#include "history.h"
 #include "escape.h"
 #include "mx_limits.h"
 #include "loop.h"
@@ -453,6 +454,11 @@ static void finish(struct diag *d)
     dane_finish(d);
     r->duration_ms = diag_now(d);
     r->done = true;
+    if (d->o.state_dir) { /* compare with the previous check, then remember this one */
+        size_t first = r->problems.n;
+        history_update(r, d->o.state_dir);
+        diag_emit_problems_from(d, first);
+    }
     emit(d, DIAG_EV_DONE, NULL, 0);
 }
 
@@ -480,6 +486,10 @@ struct diag *diag_start(struct engine *e, const struct diag_opts *o, const char 
         d->ca_file = NULL;
     d->r = report_new(domain, input);
     d->r->resolver = xstrdup(dns_resolver_desc(e->dns));
+    if (o->warn_days > 0)
+        d->r->warn_days = o->warn_days;
+    if (o->crit_days > 0)
+        d->r->crit_days = o->crit_days;
     d->cb = cb, d->arg = arg;
     d->t0 = loop_now_ms();
     start_txt(d);

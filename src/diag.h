@@ -28,6 +28,9 @@ struct diag_opts {
     const char *const *connect_to; /* "HOST:PORT:ADDR:PORT" (curl's syntax) */
     size_t nconnect_to;
     const char *ehlo_name;         /* NULL = "mxray.invalid" */
+    int warn_days;                 /* tls.cert.expiring below this many days (0: 21) */
+    int crit_days;                 /* monitoring critical below this many days (0: 7) */
+    const char *state_dir;         /* keep and compare per-domain state here; NULL: none */
 };
 
 enum diag_event_type {

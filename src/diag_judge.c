@@ -166,6 +166,15 @@ static bool judge_fetch(struct diag *d)
                      p->host, why);
         return false;
     }
+    const struct cert_info *leaf = h->tls.present && h->tls.nchain ? &h->tls.chain[0] : NULL;
+    if (leaf && leaf->not_after && !h->tls.expired) {
+        long days = cert_days_left(leaf, time(NULL));
+        if (days < d->r->warn_days) /* a lapsing policy host silently turns MTA-STS off */
+            diag_problem(d, PROB_TLS_CERT_EXPIRING, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->host,
+                         "certificate of %s expires %s (in %ld day%s)", p->host,
+                         leaf->not_after_str ? leaf->not_after_str : "soon", days,
+                         days == 1 ? "" : "s");
+    }
     if (!h->ok) {
         if (h->body_too_large) {
             diag_problem(d, PROB_STS_POLICY_SIZE, PROBLEM_SEV_DEFAULT, STEP_POLICY, p->url,

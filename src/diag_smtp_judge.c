@@ -67,7 +67,7 @@ static void tls_problems(struct diag *d, struct addr_ctx *ac)
                      t->hostname_note ? t->hostname_note : host);
     if (!t->expired && leaf) {
         long days = cert_days_left(leaf, time(NULL));
-        if (days < MX_EXPIRING_DAYS)
+        if (days < d->r->warn_days)
             addr_problem(d, ac, PROB_TLS_CERT_EXPIRING, def, STEP_TLS,
                          "certificate expires %s (in %ld day%s)",
                          leaf->not_after_str ? leaf->not_after_str : "soon", days,

@@ -3,6 +3,7 @@
 #include <ares.h>
 #include <curl/curl.h>
 #include <idn2.h>
+#include <jansson.h>
 #include <openssl/crypto.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ size_t linked_libs(struct linked_lib *out, size_t max)
         {"libcurl", curl && curl->version ? curl->version : "?"},
         {"OpenSSL", after_prefix(OpenSSL_version(OPENSSL_VERSION), "OpenSSL")},
         {"libidn2", idn2_check_version(NULL)},
+        {"Jansson", jansson_version_str()},
     };
     size_t n = 0;
     for (; n < max && n < sizeof all / sizeof all[0]; n++)

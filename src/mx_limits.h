@@ -29,7 +29,9 @@
 #define MX_POLICY_TIMEOUT_MAX_MS 60000 /* RFC 8461 3.3: one minute at most */
 #define MX_CONNECT_TO_MAX 32          /* --connect-to mappings */
 #define MX_RESOLVERS_MAX 8            /* --resolver entries */
-#define MX_EXPIRING_DAYS 14           /* tls.cert.expiring threshold */
+#define MX_EXPIRING_DAYS 21           /* tls.cert.expiring threshold (default --warn-days) */
+#define MX_CRITICAL_DAYS 7            /* monitoring: critical below (default --crit-days) */
+#define MX_DAYS_MAX 3650              /* largest --warn-days / --crit-days */
 #define MX_MAX_AGE_SHORT 86400        /* sts.policy.max_age_short threshold (seconds) */
 #define MX_MAX_AGE_LIMIT 31557600     /* RFC 8461 3.2: max_age upper bound */
 

@@ -151,8 +151,11 @@ PROBLEM_ID(TLS_CERT_EXPIRED, "tls.cert.expired", SEV_ERROR, "RFC 8461 4.2", "cer
     "The MX certificate is expired or not yet valid.",
     "Renew the certificate and reload the MTA.")
 PROBLEM_ID(TLS_CERT_EXPIRING, "tls.cert.expiring", SEV_WARNING, "RFC 8461 4.2", NULL,
-    "The MX certificate expires within 14 days.",
-    "Renew the certificate now and check that automatic renewal reloads the MTA.")
+    "A certificate (of an MX host or of the policy host) expires within the warning window: "
+    "21 days unless --warn-days says otherwise (--crit-days, 7, makes a monitoring check "
+    "critical).",
+    "Renew the certificate now and check that automatic renewal reloads the MTA (or the web "
+    "server of the policy host).")
 
 /* ---- TLS-RPT (RFC 8460 3) ---- */
 PROBLEM_ID(TLSRPT_MISSING, "tlsrpt.missing", SEV_WARNING, "RFC 8460 3", NULL,
@@ -207,3 +210,33 @@ PROBLEM_ID(DANE_STARTTLS_MISSING, "dane.starttls_missing", SEV_ERROR, "RFC 7672 
     "The MX host has DNSSEC-signed TLSA records, but this address does not offer or accept "
     "STARTTLS. DANE senders never fall back to cleartext: they defer the mail.",
     "Enable STARTTLS on every address of the MX host, or remove the TLSA records first.")
+
+/* ---- changes since the previous check of the domain (state kept by mxray check) ---- */
+PROBLEM_ID(STS_POLICY_CHANGED_WITHOUT_ID, "sts.policy.changed_without_id", SEV_ERROR, "RFC 8461 3.1, 5.1", NULL,
+    "The policy body differs from the one seen at the previous check, but the id in the "
+    "_mta-sts TXT record did not change. Senders that hold the old policy see the same id "
+    "and never fetch the new one until their cached copy expires (max_age).",
+    "Publish a new id in the TXT record whenever the policy changes, e.g. "
+    "_mta-sts.DOMAIN IN TXT \"v=STSv1; id=<current timestamp>\".")
+PROBLEM_ID(STS_POLICY_CHANGED, "sts.policy.changed", SEV_INFO, "RFC 8461 3.1, 5.1", NULL,
+    "The policy body and the TXT id changed since the previous check. Senders that fetched "
+    "the old policy may still apply it until their copy expires: the previous fetch plus the "
+    "old max_age.",
+    "Nothing to fix if the change was meant; keep the MX hosts the old policy lists working "
+    "until the old policy has expired everywhere.")
+PROBLEM_ID(MX_CHANGED, "mx.changed", SEV_INFO, "RFC 8461 4.1", NULL,
+    "The MX set changed since the previous check (a host added, removed or with another "
+    "preference). A new host the policy does not cover gets no mail from enforcing senders.",
+    "Nothing to fix if meant; make sure every MX host matches an mx: line of the policy "
+    "(update the policy and its id before adding the MX record).")
+PROBLEM_ID(TLS_CERT_CHANGED, "tls.cert.changed", SEV_INFO, "RFC 8461 4.2; RFC 7671 8.1", NULL,
+    "The leaf certificate presented here differs from the one seen at the previous check "
+    "(renewed or replaced), possibly with a new key.",
+    "Nothing to fix if it was a planned renewal; with DANE, publish the TLSA record of a new "
+    "key before the server starts using it.")
+PROBLEM_ID(DANE_ROLLOVER_MISSING, "dane.rollover_missing", SEV_ERROR, "RFC 7671 8.1; RFC 7672 3.1", "tlsa-invalid",
+    "The certificate changed and its key matches no TLSA record, while the previous key "
+    "matched one: the key was rotated without publishing its TLSA record first. DANE senders "
+    "defer mail to this host.",
+    "Publish the TLSA record of the new key now (3 1 1 = SHA-256 of its public key) beside "
+    "the old one, and from now on publish the next key's record a few TTLs before rotating.")

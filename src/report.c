@@ -1,6 +1,7 @@
 /* report - the report model: construction, teardown and derived values (see report.h). */
 #include "report.h"
 #include "escape.h"
+#include "mx_limits.h"
 #include "xalloc.h"
 #include "mx_limits.h"
 #include <stdlib.h>
@@ -82,6 +83,8 @@ struct report *report_new(const char *domain, const char *input)
     step_init(&r->policy.step);
     step_init(&r->mx.step);
     r->policy.parsed.max_age = -1;
+    r->warn_days = MX_EXPIRING_DAYS;
+    r->crit_days = MX_CRITICAL_DAYS;
     return r;
 }
 
@@ -154,6 +157,8 @@ void report_free(struct report *r)
         mx_host_free(r->mx.hosts[i]);
     free(r->mx.hosts);
     problem_list_clear(&r->problems);
+    free(r->history.note);
+    free(r->history.error);
     free(r);
 }
 

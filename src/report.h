@@ -208,6 +208,16 @@ enum verdict {
 const char *verdict_name(enum verdict v); /* "pass", "warn", "fail", "none", "pending",
                                            * "incomplete" */
 
+/* What the previous check of the domain saw, compared with this one (history.c). The
+ * changes themselves are problems (history_is_change tells which). */
+struct history_section {
+    bool kept;          /* state is kept for this check (not --no-state) */
+    bool compared;      /* a valid previous state existed and was compared */
+    time_t previous;    /* when that previous check ran (0: none) */
+    char *note;         /* the previous file was rejected and replaced: why, escaped; or NULL */
+    char *error;        /* the state could not be read or saved: why, escaped; or NULL */
+};
+
 struct report {
     char *domain;        /* A-label, lower case */
     char *input;         /* as the user typed it, escaped */
@@ -225,6 +235,8 @@ struct report {
     bool dnssec_any_ad;  /* at least one answer of this check carried AD; when false the
                           * zones are unsigned or the resolver does not validate, and DANE
                           * cannot be confirmed from here */
+    int warn_days, crit_days; /* certificate expiry thresholds this check used */
+    struct history_section history;
 };
 
 struct report *report_new(const char *domain, const char *input);

@@ -49,6 +49,8 @@ def read_request(conn):
 
 
 def policy(host):
+    # both MX hosts of a case are listed (twomx's mx2 must pass: an MX outside an enforced
+    # policy is one an enforcing sender refuses, and its address is marked fail)
     case = host.split(".")[1] if host.count(".") >= 3 else "x"
     return ("version: STSv1\r\nmode: enforce\r\nmx: mx.%s.hostile.test\r\nmx: mx2.%s.hostile.test\r\n"
             "mx: never.decoy.hostile.test\r\nmax_age: 604800\r\n" % (case, case)).encode()

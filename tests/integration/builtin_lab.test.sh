@@ -194,6 +194,25 @@ if command -v openssl >/dev/null; then
         ok "openssl s_client sees the expired certificate" || bad "s_client expired: $(tail -5 <<<"$out")"
 fi
 
+# ---- check --format markdown: the ticket-ready report (issue 10) ----
+maps="$(sed -n 's/^MXRAY_LAB_SCENARIO=mx-not-covered //p' "$TMP/env" | cut -d' ' -f2)"
+args=(check --format markdown --timeout 5 --resolver "$RESOLVER" --ca-file "$CA")
+IFS=',' read -r -a list <<<"$maps"
+for m in "${list[@]}"; do
+    [ -n "$m" ] && args+=(--connect-to "$m")
+done
+rc=0
+out="$(timeout "$PER_RUN_LIMIT" "$MXRAY" "${args[@]}" mx-not-covered.mxray.test 2>&1)" || rc=$?
+[ "$rc" = 2 ] && grep -q '^# MTA-STS check of mx-not-covered.mxray.test' <<<"$out" &&
+    grep -q '^| backup.mx-not-covered.mxray.test | 127.0.0.1 | fail | fail: an enforcing MTA-STS sender would NOT deliver here' <<<"$out" &&
+    grep -q "Fix: Add 'mx: backup.mx-not-covered.mxray.test'" <<<"$out" &&
+    ! grep -qw 'HOST' <<<"$out" &&
+    ok "check --format markdown (exit $rc)" || bad "check --format markdown: exit $rc: $(head -c 600 <<<"$out")"
+rc=0
+out="$(echo example.com | "$MXRAY" check --format markdown --batch - 2>&1)" || rc=$?
+[ "$rc" = 64 ] && grep -q 'does not combine with --batch' <<<"$out" &&
+    ok "--format markdown with --batch is refused clearly" || bad "markdown + batch: exit $rc: $out"
+
 # ---- the guide a teacher reads: commands and the scenario's lesson ----
 out="$(timeout -s INT 3 "$MXRAY" lab expired-second-mx 2>&1)"
 grep -q -- '--connect-to mx2.expired-second-mx.mxray.test:25:127.0.0.1:' <<<"$out" &&

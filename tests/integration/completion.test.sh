@@ -51,7 +51,7 @@ bash_c() { # WORD... (the last is the one being completed)
 cd "$TMP/files" || exit 1
 expect bash "subcommands" "+check demo lab lint" "$(bash_c mxray '')"
 expect bash "subcommand prefix" "check " "$(bash_c mxray ch)"
-expect bash "top-level options" "+--help --version --list-problems --resolver --json" "$(bash_c mxray --)"
+expect bash "top-level options" "+--help --version --list-problems --resolver --timeout" "$(bash_c mxray --)"
 expect bash "check options" "+--json --batch --concurrency --shard --verbose --connect-to --ca-file --timeout --ehlo" "$(bash_c mxray check --)"
 expect bash "options after a value" "+--json --batch" "$(bash_c mxray check --resolver 127.0.0.1 --)"
 expect bash "subcommand after an option's value" "check " "$(bash_c mxray --timeout 5 ch)"
@@ -85,7 +85,7 @@ zsh_c() { # WORD...
 }
 # zsh's compadd filters by the typed prefix itself: the function offers every candidate.
 expect zsh "subcommands" "check demo lab lint report " "$(zsh_c mxray '')"
-expect zsh "top-level options" "+--help --version --list-problems --resolver --json" "$(zsh_c mxray --)"
+expect zsh "top-level options" "+--help --version --list-problems --resolver --timeout" "$(zsh_c mxray --)"
 expect zsh "check options" "+--json --batch --concurrency --shard --verbose" "$(zsh_c mxray check --)"
 expect zsh "subcommand after an option's value" "check demo lab lint report " "$(zsh_c mxray --timeout 5 ch)"
 expect zsh "nothing after --timeout" "" "$(zsh_c mxray check --timeout '')"

@@ -121,7 +121,8 @@ done
 new_state
 run sh build
 build_line=$(installed_line)
-for p in cmake libc-ares-dev libcurl4-openssl-dev libssl-dev libncurses-dev libidn2-dev; do
+for p in cmake libc-ares-dev libcurl4-openssl-dev libssl-dev libncurses-dev libidn2-dev \
+    libjansson-dev; do
     check "build list has $p" grep -qw -- "$p" <<<"$build_line"
 done
 for p in check nsd postfix tmux valgrind; do

@@ -34,7 +34,7 @@ deb=$(find "$TMP/pkg" -maxdepth 1 -name 'mxray_*.deb' | head -1)
 [ -n "$deb" ] && ok "cpack made $(basename "$deb")" || bad "no mxray_*.deb in $TMP/pkg"
 
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc-ares2 libcurl4 libssl3 libidn2-0 libncursesw6 libc6; do
+for lib in libc-ares2 libcurl4 libssl3 libidn2-0 libjansson4 libncursesw6 libc6; do
     grep -qE "(^|, )$lib( |,|$)" <<<"$depends" && ok "Depends names $lib" ||
         bad "Depends lacks $lib: $depends"
 done

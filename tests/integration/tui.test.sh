@@ -107,13 +107,27 @@ grep -Eq "not after: .*\(in [0-9]+ days?\)" "$WORK/screen" || fail "no expiry wi
 grep -q "SHA-256" "$WORK/screen" || fail "no fingerprint"
 keys p
 wait_for "BEGIN CERTIFICATE" 5
-keys Escape
+wait_for "^-----END CERTIFICATE-----$" 5
+# Copied from the screen, the PEM must parse: whole lines from the first column, no indent,
+# no wrapped base64.
+sed -n '/^-----BEGIN CERTIFICATE-----$/,/^-----END CERTIFICATE-----$/p' "$WORK/screen" >"$WORK/copied.pem"
+grep -Eq '^[A-Za-z0-9+/=]{64}$' "$WORK/copied.pem" || fail "no whole 64-column base64 line in the PEM view"
+grep -vEq '^(-----(BEGIN|END) CERTIFICATE-----|[A-Za-z0-9+/=]{1,64})$' "$WORK/copied.pem" \
+    && fail "the PEM view injects characters into PEM lines"
+if command -v openssl >/dev/null 2>&1; then
+    openssl x509 -noout -in "$WORK/copied.pem" 2>/dev/null || fail "the PEM copied from the screen does not parse"
+fi
+keys Escape                                       # the PEM closes, back to the certificate
+wait_for "p shows the PEM"
+keys Escape                                       # and the certificate, back to the tree
+wait_gone "Certificate 1/"
 wait_for "Walk-through"
 
 # 3. Help lists the keys; q closes it before it quits anything.
 keys '?'
 wait_for "mxray keys"
-grep -q "export: j JSON" "$WORK/screen" || fail "help misses the export key"
+grep -q "export the report: then j JSON" "$WORK/screen" || fail "help misses the export key"
+grep -q "Walk-through, tree pane - here" "$WORK/screen" || fail "help does not start with this screen's keys"
 keys q
 wait_gone "mxray keys"
 wait_for "Walk-through"
@@ -122,6 +136,15 @@ wait_for "Walk-through"
 keys m
 wait_for "handshake"
 grep -q "STARTTLS" "$WORK/screen" || fail "matrix misses a column"
+# At 80 columns the names shorten, and a timing that does not fit is left out, never cut
+# ("11m" for 11ms reads as minutes).
+T resize-window -t "$S" -x 80 -y 24
+wait_for "STLS"
+grep -q "banner" "$WORK/screen" || fail "80-column matrix cuts the banner column's name"
+grep -Eq "[0-9]m( |$)" "$WORK/screen" && fail "80-column matrix cuts a timing"
+grep -Eq "^ ?127\.0\.0\.1:[0-9]{5} " "$WORK/screen" || fail "80-column matrix cuts the address"
+T resize-window -t "$S" -x 100 -y 30
+wait_for "STARTTLS"
 keys m
 wait_gone "MX host / address"
 
@@ -135,8 +158,30 @@ wait_for "Detail \(Tab: tree\)"
 keys Tab
 T resize-window -t "$S" -x 30 -y 8
 wait_for "terminal too small"
+tr -s '\n ' '  ' <"$WORK/screen" | grep -q "need 40x10)" || fail "the too-small message is cut at 30x8"
 T resize-window -t "$S" -x 100 -y 30
 wait_for "Walk-through +│|Walk-through +\|"
+
+# 5c. The new-domain prompt (n): a name outside the lab gets the demo's answer, not advice
+# about authoritative servers; a 300-character name scrolls and its error shows; Ctrl-U
+# clears; the keypad's Enter submits.
+keys n
+wait_for "^ Domain:"
+keys -l example.com
+keys Enter
+wait_for "the demo serves only \*\.mxray\.test"
+grep -q "authoritative" "$WORK/screen" && fail "the demo prompt blames authoritative servers"
+keys C-u
+wait_for "^ Domain: *$"
+keys -l "$(printf 'a%.0s' $(seq 1 300)).mxray.test"
+wait_for "^ Domain: .*aaa\.mxray\.test *$"          # the end of the name, where the cursor is
+keys Enter
+wait_for "label longer than 63 characters"
+keys C-u
+wait_for "^ Domain: *$"
+keys -l testing-mode.mxray.test
+keys KPEnter
+wait_for "testing-mode\.mxray\.test: done in .*verdict" 30
 
 # 5b. r re-runs the same domain.
 keys r
@@ -252,6 +297,37 @@ keys b
 wait_for "Choose a scenario"
 wait_for "What is going on: "
 grep -q "How to fix it: " "$WORK/screen" || fail "picker lesson has no fix"
+# Its rows show each summary whole or cut with an ellipsis (never a cut word read as whole),
+# and the title says how many scenarios there are.
+grep -Eq "Choose a scenario .* [0-9]+-[0-9]+/[0-9]+ *$" "$WORK/screen" || fail "picker title has no position"
+"$BIN" demo --list >"$WORK/list" 2>/dev/null
+python3 - "$WORK/screen" "$WORK/list" <<'PY' || fail "a picker summary is cut without an ellipsis"
+import sys
+full = {}
+for line in open(sys.argv[2], encoding="utf-8").read().splitlines()[1:]:
+    if not line.strip():
+        break  # the table ends; a note follows
+    parts = line.split(None, 2)
+    if len(parts) == 3:
+        full[parts[0]] = parts[2]
+seen = 0
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    parts = line.strip().split(None, 1)
+    if len(parts) == 2 and parts[0] in full:
+        shown, whole = parts[1].rstrip(), full[parts[0]]
+        seen += 1
+        if shown != whole and not (shown.endswith("…") and whole.startswith(shown[:-1])):
+            print("cut:", parts[0], repr(shown))
+            sys.exit(1)
+sys.exit(0 if seen >= 5 else 1)
+PY
+# The picker's footer offers only keys that work there (not m, e, L, r), and they do nothing.
+tail -n 1 "$WORK/screen" | grep -q "Enter start" || fail "picker footer does not say Enter starts"
+tail -n 1 "$WORK/screen" | grep -Eq "(^| )(m|e|L|r) " && fail "picker footer offers a key that does nothing there"
+keys m e L r
+sleep 0.3
+screen
+grep -q "Choose a scenario" "$WORK/screen" || fail "a key the picker does not offer left it"
 keys q
 wait_for "MXRAY-EXITED 0"
 

@@ -50,9 +50,10 @@ if command -v dpkg >/dev/null; then
     check_lib libcurl libcurl.so
     check_lib OpenSSL libssl.so
     check_lib libidn2 libidn2.so
+    check_lib Jansson libjansson.so
     check_lib ncurses libncursesw.so
 else
-    for name in c-ares libcurl OpenSSL libidn2 ncurses; do
+    for name in c-ares libcurl OpenSSL libidn2 Jansson ncurses; do
         grep -qE "^  $name [0-9]" <<<"$out" && ok "$name listed" || bad "$name missing"
     done
 fi

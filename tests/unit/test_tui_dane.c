@@ -206,7 +206,7 @@ static void cert_of(struct tui_lines *out, const struct report *r, size_t depth)
     struct tui_row row = {.node = TN_CERT, .host = h, .addr = a, .cert = &a->smtp->tls.chain[depth],
                           .cert_index = depth, .tls = &a->smtp->tls, .cert_owner = h->host,
                           .cert_where = a->address};
-    view_cert_build(out, &v, &row, false);
+    view_cert_build(out, &v, &row);
 }
 
 START_TEST(host_and_address_badges)

@@ -3,6 +3,7 @@
 #include "testlib.h"
 #include "tui_keys.h"
 #include "tui_text.h"
+#include "view_small.h"
 #include <curses.h>
 #include <locale.h>
 #include <string.h>
@@ -137,16 +138,19 @@ END_TEST
  * no key is bound twice. */
 START_TEST(help_covers_every_action)
 {
-    size_t n;
+    size_t n, ns;
     const struct tui_key *t = tui_keys_table(&n);
+    const struct tui_key_section *sec = tui_keys_sections(&ns);
     struct tui_lines help = {0};
-    tui_keys_help(&help);
+    tui_keys_help(&help, TS_COUNT);
     for (int a = TA_NONE + 1; a < TA_COUNT; a++) {
-        int helps = 0;
-        for (size_t i = 0; i < n; i++)
-            helps += (int)t[i].action == a && t[i].help;
-        ck_assert_msg(helps == 1, "action %d has %d help texts", a, helps);
+        int uses = 0;
+        for (size_t i = 0; i < ns; i++)
+            for (size_t k = 0; k < sec[i].n; k++)
+                uses += (int)sec[i].uses[k].action == a;
+        ck_assert_msg(uses >= 1, "action %d works nowhere", a);
         const char *names = tui_keys_names((enum tui_action)a);
+        ck_assert_msg(names[0], "action %d has no key", a);
         bool found = false;
         for (size_t i = 0; i < help.n; i++)
             found |= strncmp(help.v[i].text, names, strlen(names)) == 0;
@@ -156,6 +160,45 @@ START_TEST(help_covers_every_action)
         for (size_t j = i + 1; j < n; j++)
             ck_assert_msg(t[i].key != t[j].key, "key %d bound twice", t[i].key);
     tui_lines_clear(&help);
+}
+END_TEST
+
+/* joined - the lines of l joined by spaces (static buffer). */
+static const char *joined(const struct tui_lines *l)
+{
+    static char buf[512];
+    buf[0] = '\0';
+    for (size_t i = 0; i < l->n; i++) {
+        strncat(buf, i ? " " : "", sizeof buf - strlen(buf) - 1);
+        strncat(buf, l->v[i].text, sizeof buf - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+START_TEST(too_small_fits_any_size)
+{
+    utf8_locale();
+    for (int cols = 1; cols < 120; cols++) {
+        for (int lines = 1; lines < 12; lines++) {
+            struct tui_lines l = {0};
+            view_small_build(&l, cols, lines, 40, 10);
+            ck_assert_msg(l.n >= 1 && (int)l.n <= lines, "%dx%d: %zu lines", cols, lines, l.n);
+            for (size_t i = 0; i < l.n; i++)
+                ck_assert_msg(tui_text_width(l.v[i].text) <= cols, "%dx%d: '%s' is cut", cols,
+                              lines, l.v[i].text);
+            if (cols >= 5) /* from five columns on, it says the size it needs */
+                ck_assert_msg(strstr(joined(&l), "40x10"), "%dx%d: '%s'", cols, lines, joined(&l));
+            tui_lines_clear(&l);
+        }
+    }
+    struct tui_lines l = {0};
+    view_small_build(&l, 30, 8, 40, 10); /* the whole sentence, over two lines */
+    ck_assert_str_eq(joined(&l), "terminal too small (30x8, need 40x10)");
+    ck_assert_uint_eq(l.n, 2);
+    tui_lines_clear(&l);
+    view_small_build(&l, 12, 1, 40, 10);
+    ck_assert_str_eq(joined(&l), "need 40x10");
+    tui_lines_clear(&l);
 }
 END_TEST
 
@@ -169,6 +212,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, symbols);
     tcase_add_test(tc, keys_map);
     tcase_add_test(tc, help_covers_every_action);
+    tcase_add_test(tc, too_small_fits_any_size);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -166,7 +166,7 @@ START_TEST(cert_every_field)
     struct view_ctx v = {.r = r, .now = time(NULL), .utf8 = false};
     const struct tls_info *tls = &r->mx.hosts[0]->addrs[0]->smtp->tls;
     struct tui_lines l = {0};
-    view_cert_build(&l, &v, cert_row(tls, c), false);
+    view_cert_build(&l, &v, cert_row(tls, c));
     static const char *const want[] = {
         "subject: CN=mx1.example.com", "DNS:mx1.example.com", "IP:192.0.2.25",
         "issuer:  CN=", "not before:", "days ago)", "not after:", "(in 80 days)",
@@ -179,9 +179,19 @@ START_TEST(cert_every_field)
         ck_assert_msg(has(&l, want[i]), "missing %s", want[i]);
     ck_assert(!has(&l, "BEGIN CERTIFICATE"));
     tui_lines_clear(&l);
-    view_cert_build(&l, &v, cert_row(tls, c), true);
-    ck_assert(has(&l, "-----BEGIN CERTIFICATE-----"));
-    ck_assert(has(&l, "MIIB"));
+    /* p: the PEM line for line, nothing added, nothing indented (copying it must work) */
+    free(c->pem);
+    c->pem = xstrdup("-----BEGIN CERTIFICATE-----\n"
+                     "MIIBszCCAVmgAwIBAgIUQ0FfVGVzdF9DZXJ0X0Zvcl9NeHJheV9UdWlfUGVtMAoG\n"
+                     "SM49BAMCMA==\n-----END CERTIFICATE-----\n");
+    ck_assert_int_eq(view_cert_pem(&l, c), 64);
+    ck_assert_uint_eq(l.n, 4);
+    ck_assert_str_eq(l.v[0].text, "-----BEGIN CERTIFICATE-----");
+    ck_assert_str_eq(l.v[1].text, "MIIBszCCAVmgAwIBAgIUQ0FfVGVzdF9DZXJ0X0Zvcl9NeHJheV9UdWlfUGVtMAoG");
+    ck_assert_str_eq(l.v[2].text, "SM49BAMCMA==");
+    ck_assert_str_eq(l.v[3].text, "-----END CERTIFICATE-----");
+    for (size_t i = 0; i < l.n; i++)
+        ck_assert_int_eq(l.v[i].indent, 0);
     tui_lines_clear(&l);
 
     /* w: a file with fingerprints and the PEM, never overwriting */
@@ -211,7 +221,7 @@ START_TEST(cert_expired_relative)
     const struct tls_info *tls = &r->mx.hosts[0]->addrs[0]->smtp->tls;
     struct view_ctx v = {.r = r, .now = time(NULL), .utf8 = true};
     struct tui_lines l = {0};
-    view_cert_build(&l, &v, cert_row(tls, &tls->chain[0]), false);
+    view_cert_build(&l, &v, cert_row(tls, &tls->chain[0]));
     ck_assert(has(&l, "expired 2 days ago")); /* fixture: 3 days minus one hour */
     ck_assert(has(&l, "✗ fail"));
     tui_lines_clear(&l);
@@ -237,8 +247,10 @@ START_TEST(hostile_strings_are_drawable)
     for (size_t i = 0; i < m.n; i++) {
         struct tui_lines l = {0}, w = {0};
         view_detail_build(&l, &v, &m.rows[i]);
-        if (m.rows[i].node == TN_CERT)
-            view_cert_build(&l, &v, &m.rows[i], true);
+        if (m.rows[i].node == TN_CERT) {
+            view_cert_build(&l, &v, &m.rows[i]);
+            view_cert_pem(&l, m.rows[i].cert);
+        }
         saw_banner |= has(&l, "banner: say");
         for (int width = 20; width <= 100; width += 40) {
             tui_lines_wrap(&l, width, 2, &w);

@@ -9,6 +9,7 @@
 #include "cmd_check.h"
 #include "loop.h"
 #include "report_json.h"
+#include "report_nagios.h"
 #include "xalloc.h"
 #include <errno.h>
 #include <signal.h>
@@ -79,14 +80,21 @@ static void progress_draw(struct batch_run *run, int64_t now)
 static void print_report(struct batch_run *run, const struct report *r)
 {
     progress_clear(run);
-    if (run->o->json)
+    cmd_state_notice(r);
+    bool nagios = run->o->format == CLI_FMT_NAGIOS;
+    enum mon_state st = MON_OK;
+    if (nagios)
+        st = report_nagios_write(stdout, r, run->o->require_sts);
+    else if (run->o->json)
         report_json_write(stdout, r, false);
     else
         batch_table_row(stdout, r, run->width, run->color);
     if (fflush(stdout) != 0 || ferror(stdout))
         run->write_failed = true;
     batch_stats_add(&run->stats, r);
-    run->exit_code = report_exit_combine(run->exit_code, report_exit_code(report_verdict(r)));
+    run->exit_code = nagios ? monitor_combine(run->exit_code, st)
+                            : report_exit_combine(run->exit_code,
+                                                  report_exit_code(report_verdict(r)));
 }
 
 static void on_event(void *arg, const struct diag_event *ev)
@@ -215,7 +223,10 @@ static void finish(struct batch_run *run, size_t stopped)
         .elapsed_ms = loop_now_ms() - run->started_ms,
         .interrupted = interrupted,
     };
-    if (!run->o->json && !run->write_failed) {
+    if (run->o->format == CLI_FMT_NAGIOS) {
+        if (isatty(2)) /* stdout holds only plugin lines */
+            batch_summary_write(stderr, &run->stats, &m, cmd_use_color(run->o, 2));
+    } else if (!run->o->json && !run->write_failed) {
         batch_summary_write(stdout, &run->stats, &m, run->color);
         fflush(stdout);
     } else if (run->o->json && isatty(2)) {
@@ -238,7 +249,7 @@ int batch_run(struct engine *e, const struct cli_opts *o, const struct batch_lis
     sigint_count = sigterm_seen = 0;
     install_signals();
     run.started_ms = loop_now_ms();
-    if (!o->json) {
+    if (!o->json && o->format != CLI_FMT_NAGIOS) {
         batch_table_header(stdout, run.width, run.color);
         fflush(stdout);
     }
@@ -265,6 +276,6 @@ int batch_run(struct engine *e, const struct cli_opts *o, const struct batch_lis
         return 74;
     }
     if (sigint_count || sigterm_seen)
-        return 130;
+        return o->format == CLI_FMT_NAGIOS ? MON_UNKNOWN : 130;
     return run.exit_code < 0 ? 0 : run.exit_code;
 }

@@ -160,8 +160,10 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
             o->format = CLI_FMT_JSON;
         else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0)
             o->format = CLI_FMT_MARKDOWN;
+        else if (strcmp(v, "nagios") == 0)
+            o->format = CLI_FMT_NAGIOS;
         else {
-            snprintf(err, errlen, "--format %.40s: expected text, json or markdown", v);
+            snprintf(err, errlen, "--format %.40s: expected text, json, markdown or nagios", v);
             return -1;
         }
     } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
@@ -221,6 +223,27 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
         }
         o->concurrency = (int)n;
         o->concurrency_set = true;
+    } else if (is_opt(a, "--state")) {
+        VALUE("--state");
+        if (!*v) {
+            snprintf(err, errlen, "--state needs a directory");
+            return -1;
+        }
+        o->state_dir = v;
+    } else if (strcmp(a, "--no-state") == 0) {
+        o->no_state = true;
+    } else if (strcmp(a, "--require-sts") == 0) {
+        o->require_sts = true;
+    } else if (is_opt(a, "--warn-days") || is_opt(a, "--crit-days")) {
+        bool warn = is_opt(a, "--warn-days");
+        const char *name = warn ? "--warn-days" : "--crit-days";
+        VALUE(name);
+        long n;
+        if (parse_uint(v, strlen(v), MX_DAYS_MAX, &n) < 0) {
+            snprintf(err, errlen, "%s %.40s: expected days from 0 to %d", name, v, MX_DAYS_MAX);
+            return -1;
+        }
+        *(warn ? &o->warn_days : &o->crit_days) = (int)n;
     } else if (is_opt(a, "--shard")) {
         VALUE("--shard");
         if (cli_parse_shard(v, &o->shard_k, &o->shard_n) < 0) {
@@ -241,6 +264,8 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o, char *err, s
     o->timeout_ms = MX_TIMEOUT_DEFAULT_MS;
     o->concurrency = CLI_CONCURRENCY_DEFAULT;
     o->shard_k = o->shard_n = 1;
+    o->warn_days = MX_EXPIRING_DAYS;
+    o->crit_days = MX_CRITICAL_DAYS;
     bool only_args = false;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
@@ -264,5 +289,26 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o, char *err, s
                               "one by one for Markdown");
         return -1;
     }
+    if (o->crit_days > o->warn_days) {
+        snprintf(err, errlen, "--crit-days %d is above --warn-days %d", o->crit_days,
+                 o->warn_days);
+        return -1;
+    }
     return 0;
+}
+
+bool cli_wants_nagios(int argc, char **argv, int first)
+{
+    bool nagios = false;
+    for (int i = first; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+            nagios = strcmp(argv[++i], "nagios") == 0;
+        else if (strncmp(argv[i], "--format=", 9) == 0)
+            nagios = strcmp(argv[i] + 9, "nagios") == 0;
+        else if (strcmp(argv[i], "--json") == 0)
+            nagios = false;
+    }
+    return nagios;
 }

@@ -4,7 +4,9 @@
  * --timeout SECONDS, -4, -6, --json, --no-color, --connect-to HOST:PORT:ADDR:PORT
  * (repeatable). Added: --verbose, --ehlo NAME; batch mode (issue #6): --batch FILE ("-" is
  * stdin), --concurrency N, --shard K/N; issue #10: --format text|json|markdown (--json is
- * --format json). Pointers in the result borrow from argv. */
+ * --format json); history and monitoring (issue #13): --format nagios, --state DIR,
+ * --no-state, --warn-days N, --crit-days N, --require-sts. Pointers in the result borrow
+ * from argv. */
 #ifndef MXRAY_CLI_H
 #define MXRAY_CLI_H
 #include <stdbool.h>
@@ -16,8 +18,8 @@
 #define CLI_CONCURRENCY_MAX 1000    /* each domain holds a few sockets at once */
 #define CLI_SHARD_MAX 1000000
 
-/* The report format of `mxray check`. */
-enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_MARKDOWN };
+/* The report format of `mxray check`; nagios is one monitoring-plugin line per domain. */
+enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_MARKDOWN, CLI_FMT_NAGIOS };
 
 struct cli_opts {
     const char *resolvers[MX_RESOLVERS_MAX];
@@ -38,6 +40,10 @@ struct cli_opts {
     int concurrency;        /* domains in flight (default CLI_CONCURRENCY_DEFAULT) */
     bool concurrency_set;   /* --concurrency was given */
     int shard_k, shard_n;   /* --shard K/N, 1 <= K <= N; 1/1 when not given */
+    const char *state_dir;  /* --state DIR, or NULL for the default */
+    bool no_state;          /* --no-state */
+    int warn_days, crit_days; /* --warn-days (21), --crit-days (7) */
+    bool require_sts;       /* --require-sts: no MTA-STS is CRITICAL (nagios) */
     bool help;
 };
 
@@ -52,5 +58,8 @@ bool cli_valid_resolver(const char *s);
 bool cli_valid_connect_to(const char *s);
 /* cli_parse_shard - "K/N" with 1 <= K <= N <= CLI_SHARD_MAX; 0 or -1. */
 int cli_parse_shard(const char *s, int *k, int *n);
+/* cli_wants_nagios - argv asks for --format nagios (so even a usage error answers as a
+ * monitoring plugin: UNKNOWN, exit 3). */
+bool cli_wants_nagios(int argc, char **argv, int first);
 
 #endif

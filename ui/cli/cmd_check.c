@@ -11,6 +11,8 @@
 #include "loop.h"
 #include "report_json.h"
 #include "report_md.h"
+#include "report_nagios.h"
+#include "state.h"
 #include "report_text.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -38,9 +40,40 @@ struct run {
     int exit_code;
 };
 
+const char *cmd_state_dir(const struct cli_opts *o)
+{
+    static char dflt[4096];
+    static bool said;
+    if (o->no_state)
+        return NULL;
+    if (o->state_dir)
+        return o->state_dir;
+    if (state_default_dir(dflt, sizeof dflt) == 0)
+        return dflt;
+    if (!said)
+        fprintf(stderr, "mxray: no state kept: neither XDG_STATE_HOME nor HOME is an absolute "
+                        "path (use --state DIR or --no-state)\n");
+    said = true;
+    return NULL;
+}
+
+void cmd_state_notice(const struct report *r)
+{
+    static bool said;
+    if (said || !r->history.error)
+        return;
+    said = true;
+    fprintf(stderr, "mxray: state not kept: %s (the check itself ran; --no-state skips "
+                    "state)\n",
+            r->history.error);
+}
+
 void cmd_diag_opts(const struct cli_opts *o, struct diag_opts *d)
 {
     memset(d, 0, sizeof *d);
+    d->warn_days = o->warn_days;
+    d->crit_days = o->crit_days;
+    d->state_dir = cmd_state_dir(o);
     d->ca_file = o->ca_file;
     d->timeout_ms = o->timeout_ms;
     d->family = o->family;
@@ -75,6 +108,13 @@ int cmd_normalize_domains(const char *const *in, size_t n, char **out)
 
 static void print_report(struct run *run, const struct report *r)
 {
+    cmd_state_notice(r);
+    if (run->o->format == CLI_FMT_NAGIOS) {
+        enum mon_state st = report_nagios_write(stdout, r, run->o->require_sts);
+        fflush(stdout);
+        run->exit_code = monitor_combine(run->exit_code, st);
+        return;
+    }
     if (run->o->format == CLI_FMT_JSON) {
         report_json_write(stdout, r, run->n == 1);
     } else if (run->o->format == CLI_FMT_MARKDOWN) {
@@ -139,7 +179,7 @@ static int run_all(struct engine *e, const struct cli_opts *o, char **domains)
     free(run.printed);
     if (interrupted) {
         fprintf(stderr, "mxray: interrupted; the report above shows what was known\n");
-        return 130;
+        return o->format == CLI_FMT_NAGIOS ? MON_UNKNOWN : 130;
     }
     return run.exit_code < 0 ? 70 : run.exit_code;
 }
@@ -180,9 +220,14 @@ static int run_batch(const struct cli_opts *o)
     }
     char err[256];
     struct engine e;
-    if (!rc && engine_init(&e, o->resolvers, o->nresolvers, o->timeout_ms, err, sizeof err) < 0) {
+    bool nagios = o->format == CLI_FMT_NAGIOS;
+    if (rc && nagios) {
+        rc = report_nagios_unknown(stdout, NULL, rc == 64 ? "no valid domain in the input"
+                                                          : "the domain list cannot be read");
+    } else if (!rc &&
+               engine_init(&e, o->resolvers, o->nresolvers, o->timeout_ms, err, sizeof err) < 0) {
         fprintf(stderr, "mxray: %s\n", err);
-        rc = 70;
+        rc = nagios ? report_nagios_unknown(stdout, NULL, err) : 70;
     } else if (!rc) {
         rc = batch_run(&e, o, &list);
         engine_fini(&e);
@@ -197,6 +242,8 @@ int cmd_check(int argc, char **argv)
     char err[256];
     if (cli_parse(argc, argv, 1, &o, err, sizeof err) < 0) {
         fprintf(stderr, "mxray check: %s (see mxray check --help)\n", err);
+        if (cli_wants_nagios(argc, argv, 1))
+            return report_nagios_unknown(stdout, NULL, err);
         return 64;
     }
     if (o.help) {
@@ -205,21 +252,23 @@ int cmd_check(int argc, char **argv)
     }
     if (o.batch_file || o.ndomains > 1)
         return run_batch(&o);
+    bool nagios = o.format == CLI_FMT_NAGIOS;
     if (o.ndomains == 0) {
         fprintf(stderr, "mxray check: no domain given (usage: mxray check [OPTIONS] DOMAIN... "
                         "or --batch FILE)\n");
-        return 64;
+        return nagios ? report_nagios_unknown(stdout, NULL, "no domain given") : 64;
     }
     char **domains = xcalloc(o.ndomains, sizeof *domains);
     if (cmd_normalize_domains(o.domains, o.ndomains, domains) < 0) {
         free(domains);
-        return 64;
+        return nagios ? report_nagios_unknown(stdout, o.domains[0], "not a valid domain name")
+                      : 64;
     }
     struct engine e;
     int rc;
     if (engine_init(&e, o.resolvers, o.nresolvers, o.timeout_ms, err, sizeof err) < 0) {
         fprintf(stderr, "mxray: %s\n", err);
-        rc = 70;
+        rc = nagios ? report_nagios_unknown(stdout, domains[0], err) : 70;
     } else {
         install_signals();
         rc = run_all(&e, &o, domains);

@@ -11,6 +11,13 @@ int cmd_check(int argc, char **argv);
 /* cmd_diag_opts - diag options from parsed CLI options (borrows from o). */
 void cmd_diag_opts(const struct cli_opts *o, struct diag_opts *d);
 
+/* cmd_state_dir - where state is kept: --state DIR, else the default (state.h), else NULL
+ * (--no-state, or no usable default: said once on stderr). */
+const char *cmd_state_dir(const struct cli_opts *o);
+/* cmd_state_notice - say once per run on stderr when a report's state could not be kept
+ * (the check itself ran). */
+void cmd_state_notice(const struct report *r);
+
 /* cmd_use_color - colour only on a terminal, without NO_COLOR and --no-color. */
 bool cmd_use_color(const struct cli_opts *o, int fd);
 

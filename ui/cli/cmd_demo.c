@@ -91,14 +91,11 @@ static int run(const char *dir, const char *scenario, bool no_color)
                                          info[i].what, info[i].sender,  info[i].fix};
     struct diag_opts opts = {.ca_file = lab_ca_file(lab), .timeout_ms = MX_TIMEOUT_DEFAULT_MS};
     opts.nconnect_to = lab_connect_to(lab, &opts.connect_to);
-    struct tui_config c = {.engine = &e,
-                           .opts = &opts,
-                           .no_color = no_color,
-                           .choices = choices,
-                           .nchoices = n,
-                           .resolver_desc = lab_resolver(lab),
-                           .domain = pick >= 0 ? info[pick].domain : NULL,
-                           .input = pick >= 0 ? info[pick].domain : NULL};
+    struct tui_config c = {
+        .engine = &e, .opts = &opts, .no_color = no_color, .choices = choices, .nchoices = n,
+        .resolver_desc = lab_resolver(lab), .zone = LAB_ZONE,
+        .domain = pick >= 0 ? info[pick].domain : NULL,
+        .input = pick >= 0 ? info[pick].domain : NULL};
     int rc = tui_run(&c);
     lab_stop(lab); /* before engine_fini: the lab's watches live on the engine's loop */
     engine_fini(&e);

@@ -1,6 +1,7 @@
 /* main - mxray's entry point: dispatch to a subcommand, or the interactive TUI. */
 #include "cmd_check.h"
 #include "cmd_demo.h"
+#include "cmd_history.h"
 #include "cmd_lab.h"
 #include "cmd_lint.h"
 #include "cmd_report.h"
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "history") == 0)
+        return cmd_history(argc - 1, argv + 1);
     if (strcmp(cmd, "lint") == 0)
         return cmd_lint(argc - 1, argv + 1);
     if (strcmp(cmd, "lab") == 0)

@@ -11,7 +11,7 @@ static const char common_opts[] =
     "                           reach HOST:PORT at ADDR:PORT; names and certificates are\n"
     "                           still checked against HOST (repeatable, as in curl)\n"
     "  --ehlo NAME              name to send in EHLO (default mxray.invalid)\n"
-    "  --no-color               no colours (also: NO_COLOR set, or output not a terminal)\n";
+    "  --no-color, --no-colour  no colours (also: NO_COLOR set, or output not a terminal)\n";
 
 void usage_main(FILE *f)
 {
@@ -20,8 +20,10 @@ void usage_main(FILE *f)
             "\n"
             "Usage:\n"
             "  mxray [OPTIONS] [DOMAIN]               interactive diagnosis (terminal UI)\n"
-            "  mxray check [OPTIONS] DOMAIN...        text, JSON or Markdown report (--format)\n"
+            "  mxray check [OPTIONS] DOMAIN...        report: --format text|json|markdown, --json\n"
             "  mxray check --batch FILE [OPTIONS]     many domains: table or JSON Lines\n"
+            "  mxray check --format nagios DOMAIN...  monitoring-plugin line(s), exit 0-3\n"
+            "  mxray history DOMAIN [--json]          what earlier checks saw, what changed\n"
             "  mxray report [--json] [--check] INPUT... summarise TLS reports (RFC 8460)\n"
             "  mxray lint policy FILE|-               validate a policy file offline\n"
             "  mxray lint sts-record TEXT             validate one _mta-sts TXT record\n"
@@ -49,8 +51,9 @@ void usage_check(FILE *f)
             "their addresses, and prints a report.\n"
             "\n"
             "Options:\n%s"
-            "  --format FORMAT          text (default), json or markdown (a ticket-ready\n"
-            "                           report; not with --batch)\n"
+            "  --format FORMAT          text (default), json, markdown (a ticket-ready\n"
+            "                           report; not with --batch) or nagios (one\n"
+            "                           monitoring-plugin line a domain, exit 0-3)\n"
             "  --json                   --format json: one JSON object per domain (schema\n"
             "                           mxray.report.v1); JSON Lines with several domains\n"
             "  -v, --verbose            add transcripts, DNS answers, HTTP headers, policy text\n"
@@ -59,9 +62,16 @@ void usage_check(FILE *f)
             "  --concurrency N          domains in flight at once (default 32)\n"
             "  --shard K/N              every N-th unique domain starting at the K-th, to\n"
             "                           split a list across machines (join outputs with cat)\n"
+            "  --warn-days N            certificates expiring sooner warn (default 21)\n"
+            "  --crit-days N            ... are CRITICAL with --format nagios (default 7)\n"
+            "  --require-sts            no MTA-STS is CRITICAL with --format nagios\n"
+            "  --state DIR              keep per-domain state there and report what changed\n"
+            "                           (default $XDG_STATE_HOME/mxray, ~/.local/state/mxray)\n"
+            "  --no-state               keep no state\n"
             "\n"
             "Exit status: 0 pass, 1 warn, 2 fail, 3 no MTA-STS published, 64 usage,\n"
-            "70 internal error, 130 interrupted.\n",
+            "70 internal error, 130 interrupted; --format nagios: 0 OK, 1 WARNING,\n"
+            "2 CRITICAL, 3 UNKNOWN.\n",
             common_opts);
 }
 

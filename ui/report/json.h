@@ -13,6 +13,10 @@
 
 #define JSON_DEPTH_MAX 32
 
+/* Jansson (the engine's state files) exports a json_null() of its own; ours is linked under
+ * another name so that neither library's calls can land in the other's function. */
+#define json_null mxray_json_null
+
 struct json;
 
 /* json_new - a writer to f; pretty = two-space indentation and one member per line. */

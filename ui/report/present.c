@@ -1,7 +1,10 @@
 /* present - the wording every face shares (contract in present.h). */
 #include "present.h"
+#include "history.h"
+#include "monitor.h"
 #include "xalloc.h"
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +143,10 @@ void present_sts_sender(const struct mx_addr *a, struct present_sentence *out)
     bool testing = a->sts_mode == STS_MODE_TESTING;
     switch (a->sts_outcome) {
     case STS_OUT_PENDING:
-        set(out, a->sts_state, "an MTA-STS sender: not known until the probe ends");
+        if (a->step.state == ST_NA) /* interrupted: it never will be known */
+            set(out, ST_NA, "an MTA-STS sender: not judged (the probe did not finish)");
+        else
+            set(out, a->sts_state, "an MTA-STS sender: not known until the probe ends");
         break;
     case STS_OUT_NO_POLICY:
         set(out, a->sts_state, "no MTA-STS policy applies; senders use opportunistic TLS here");
@@ -240,4 +246,89 @@ const char *present_verdict_line(enum verdict v)
     default:
         return "PENDING - the diagnosis is still running";
     }
+}
+
+/* ---- since the previous check, and monitoring ---- */
+
+size_t present_history(const struct report *r, struct present_sentence out[3])
+{
+    const struct history_section *h = &r->history;
+    size_t n = 0, changes = 0;
+    bool error = false;
+    if (!h->kept)
+        return 0;
+    for (size_t i = 0; i < r->problems.n; i++)
+        if (history_is_change(r->problems.items[i].id)) {
+            changes++;
+            error |= r->problems.items[i].severity == SEV_ERROR;
+        }
+    char when[40];
+    present_date(h->previous, when, sizeof when);
+    if (h->compared && changes) {
+        out[n].mark = error ? ST_FAIL : ST_NA;
+        snprintf(out[n++].text, sizeof out->text,
+                 "Since the previous check (%s): %zu %s (see problems)", when, changes,
+                 present_plural((long)changes, "change", "changes"));
+    } else if (h->compared) {
+        out[n].mark = ST_PASS;
+        snprintf(out[n++].text, sizeof out->text, "Since the previous check (%s): nothing "
+                 "changed", when);
+    } else if (!h->note && !h->error) {
+        out[n].mark = ST_NA;
+        snprintf(out[n++].text, sizeof out->text, "First check of this domain recorded; the "
+                 "next one reports what changed");
+    }
+    if (h->note) {
+        out[n].mark = ST_WARN;
+        snprintf(out[n++].text, sizeof out->text, "History: %s", h->note);
+    }
+    if (h->error) {
+        out[n].mark = ST_WARN;
+        snprintf(out[n++].text, sizeof out->text, "History: state not kept: %s", h->error);
+    }
+    return n;
+}
+
+char *present_monitor_summary(const struct report *r, const struct mon_result *m)
+{
+    char *out;
+    if (m->reason == MON_R_NOT_RUN)
+        return xasprintf("check could not run: %s", m->why);
+    if (m->reason == MON_R_NO_STS)
+        return xstrdup(m->state == MON_OK ? "no MTA-STS published (not required)"
+                                          : "no MTA-STS published, but it is required");
+    if (m->reason == MON_R_CERT_DAYS) {
+        long d = m->cert_days < 0 ? -m->cert_days : m->cert_days;
+        return xasprintf("certificate of %s %s %ld %s%s (warning below %d, critical below "
+                         "%d days)",
+                         m->cert_subject ? m->cert_subject : "a host",
+                         m->cert_days < 0 ? "expired" : "expires in", d,
+                         present_plural(d, "day", "days"), m->cert_days < 0 ? " ago" : "",
+                         r->warn_days, r->crit_days);
+    }
+    if (m->state != MON_OK && m->problem) {
+        const struct problem_def *d = problem_def(m->problem->id);
+        size_t more = m->errors + m->warnings - 1;
+        char where[400], tail[64] = "";
+        if (more)
+            snprintf(tail, sizeof tail, " (+%zu more %s)", more,
+                     present_plural((long)more, "problem", "problems"));
+        return xasprintf("%s at %s: %s%s", d ? d->code : "?",
+                         present_problem_where(m->problem, where, sizeof where),
+                         m->problem->message, tail);
+    }
+    char days[64] = "";
+    if (m->cert_known)
+        snprintf(days, sizeof days, ", certificates valid %ld+ days", m->cert_days);
+    out = xasprintf("%s mode, %zu/%zu MX addresses pass%s",
+                    sts_mode_name(report_policy_mode(r)), m->mx_ok, m->mx_total, days);
+    if (m->changes && r->history.compared) {
+        char when[40], *with;
+        with = xasprintf("%s; %zu %s since %s", out, m->changes,
+                         present_plural((long)m->changes, "change", "changes"),
+                         present_date(r->history.previous, when, sizeof when));
+        free(out);
+        out = with;
+    }
+    return out;
 }

@@ -57,13 +57,28 @@ struct present_sentence {
 };
 
 /* present_sts_sender - what an MTA-STS sender does with address a (a->sts_outcome, judged
- * under a->sts_mode), mark a->sts_state; "not known until the probe ends" while pending. */
+ * under a->sts_mode), mark a->sts_state; "not known until the probe ends" while pending,
+ * "not judged" when the probe never finished (interrupted: mark n/a). */
 void present_sts_sender(const struct mx_addr *a, struct present_sentence *out);
 /* present_dane_sender - what a DANE-capable sender does with a (a->dane.action), mark
  * a->dane_state; done tells "not judged yet" from "never judged" (text n/a then). */
 void present_dane_sender(const struct mx_addr *a, bool done, struct present_sentence *out);
 /* present_host_sender - what an MTA-STS sender does with MX host h (h->sts_outcome). */
 void present_host_sender(const struct mx_host *h, struct present_sentence *out);
+
+/* ---- since the previous check, and monitoring ---- */
+
+/* present_history - up to 3 sentences about r->history (none when no state is kept):
+ * "Since the previous check (DATE): 2 changes (see problems)" or "... nothing changed", or
+ * "First check of this domain recorded"; then the replaced file's note and the state error.
+ * Returns how many were written to out. */
+size_t present_history(const struct report *r, struct present_sentence out[3]);
+
+struct mon_result;
+/* present_monitor_summary - the text of a monitoring line after "DOMAIN: " (monitor.h
+ * decided the state and what decided it); it may hold '|' from a message, which the writer
+ * replaces. Caller frees. */
+char *present_monitor_summary(const struct report *r, const struct mon_result *m);
 
 /* present_verdict_line - "PASS - MTA-STS is deployed and every check passed (exit 0)", ... */
 const char *present_verdict_line(enum verdict v);

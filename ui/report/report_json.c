@@ -5,7 +5,10 @@
  * and body, the SMTP transcript, the full certificate chain. null means unknown or not
  * applicable, never "false". */
 #include "report_json.h"
+#include "present.h"
 #include "json.h"
+#include "history.h"
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -515,8 +518,9 @@ static void emit_tlsrpt(struct json *w, const struct tlsrpt_section *t)
     json_obj_end(w);
 }
 
-static void emit_problems(struct json *w, const struct problem_list *l)
+static void emit_problems(struct json *w, const struct report *r)
 {
+    const struct problem_list *l = &r->problems;
     json_key(w, "problems");
     json_arr_begin(w);
     for (size_t i = 0; i < l->n; i++) {
@@ -539,9 +543,49 @@ static void emit_problems(struct json *w, const struct problem_list *l)
         json_kv_str(w, "host", p->where.host);
         json_kv_str(w, "address", p->where.address);
         json_obj_end(w);
+        /* the explanation and fix every face shows, filled (present.h) */
+        char *what = present_problem_what(r, p), *fix = present_problem_fix(r, p);
+        json_kv_str(w, "explanation", what);
+        json_kv_str(w, "fix", fix);
+        free(what);
+        free(fix);
         json_obj_end(w);
     }
     json_arr_end(w);
+}
+
+/* emit_history - what changed since the previous check (null when no state is kept). */
+static void emit_history(struct json *w, const struct report *r)
+{
+    char buf[32];
+    const struct history_section *h = &r->history;
+    json_key(w, "history");
+    if (!h->kept) {
+        json_null(w);
+        return;
+    }
+    json_obj_begin(w);
+    json_kv_str(w, "previous", h->compared && h->previous ? iso8601(h->previous, buf, sizeof buf)
+                                                          : NULL);
+    json_key(w, "changes");
+    json_arr_begin(w);
+    for (size_t i = 0; i < r->problems.n; i++) {
+        const struct problem *p = &r->problems.items[i];
+        if (!history_is_change(p->id))
+            continue;
+        json_obj_begin(w);
+        json_kv_str(w, "code", problem_def(p->id)->code);
+        json_kv_str(w, "severity", severity_name(p->severity));
+        json_kv_str(w, "subject", p->subject);
+        json_kv_str(w, "message", p->message);
+        json_obj_end(w);
+    }
+    json_arr_end(w);
+    if (h->note)
+        json_kv_str(w, "note", h->note);
+    if (h->error)
+        json_kv_str(w, "error", h->error);
+    json_obj_end(w);
 }
 
 void report_json_emit(struct json *w, const struct report *r)
@@ -564,7 +608,8 @@ void report_json_emit(struct json *w, const struct report *r)
     emit_mx(w, r);
     emit_tlsrpt(w, &r->tlsrpt);
     emit_dnssec(w, r);
-    emit_problems(w, &r->problems);
+    emit_history(w, r);
+    emit_problems(w, r);
     json_obj_end(w);
 }
 

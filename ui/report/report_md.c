@@ -85,6 +85,12 @@ static void head(FILE *f, const struct report *r)
             present_ms(r->duration_ms, ms, sizeof ms), r->interrupted ? " (interrupted)" : "");
     fputs("- Resolver: ", f);
     md_text(f, S(r->resolver));
+    struct present_sentence hist[3];
+    size_t nh = present_history(r, hist);
+    for (size_t i = 0; i < nh; i++) {
+        fputs("\n- ", f);
+        md_text(f, hist[i].text);
+    }
     fprintf(f, "\n- Tool: mxray %s\n\n", MXRAY_VERSION);
 }
 

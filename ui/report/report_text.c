@@ -23,6 +23,7 @@ struct tw {
     bool color;
     bool verbose;
     int width;
+    int warn_days; /* certificate expiry marks: the check's threshold */
     time_t now;
 };
 
@@ -300,7 +301,7 @@ static void policy_body(struct tw *t, const struct https_result *h, int indent)
     }
 }
 
-static void policy_http(struct tw *t, const struct policy_section *p)
+static void policy_http(struct tw *t, const struct report *r, const struct policy_section *p)
 {
     const struct https_result *h = p->http;
     if (!h->ok) {
@@ -313,7 +314,8 @@ static void policy_http(struct tw *t, const struct policy_section *p)
         tw_line(t, MK_FAIL, 0, "HTTP %ld: only 200 counts (%s)", h->status,
                 orstr(h->status_line, ""));
     } else {
-        bool plain = h->content_type && strncasecmp(h->content_type, "text/plain", 10) == 0;
+        /* the engine's judgment: a wrong Content-Type is its problem, not a rule here */
+        bool plain = !problem_list_has(&r->problems, PROB_STS_POLICY_CONTENT_TYPE);
         tw_line(t, plain ? MK_OK : MK_WARN, 0, "HTTP 200, %s, %zu bytes%s",
                 orstr(h->content_type, "no Content-Type"), h->body_len,
                 h->body_too_large ? " (too large, cut)" : "");
@@ -355,7 +357,7 @@ static void section_policy(struct tw *t, const struct report *r)
     if (unfinished(t, r, &p->step, 0))
         return;
     if (p->http)
-        policy_http(t, p);
+        policy_http(t, r, p);
     else if (p->status == POL_FETCH_ERROR)
         tw_line(t, MK_FAIL, 0, "fetch failed: %s", orstr(p->step.note, "no response"));
     if (p->status == POL_OK || p->status == POL_INVALID)
@@ -407,7 +409,7 @@ static void cert_expiry(struct tw *t, const struct cert_info *c, int indent)
         tw_line(t, MK_FAIL, indent, "not valid before %s", orstr(c->not_before_str, "?"));
     else if (days < 0)
         tw_line(t, MK_FAIL, indent, "expired %s (%s)", when, rel);
-    else if (days < MX_EXPIRING_DAYS)
+    else if (days < t->warn_days)
         tw_line(t, MK_WARN, indent, "expires %s (%s)", when, rel);
     else
         tw_line(t, MK_OK, indent, "expires %s (%s)", when, rel);
@@ -697,6 +699,17 @@ static void section_tlsrpt(struct tw *t, const struct report *r)
     dns_evidence(t, s->answer, 1);
 }
 
+/* ---- since the previous check ---- */
+
+static void section_history(struct tw *t, const struct report *r)
+{
+    struct present_sentence lines[3];
+    size_t n = present_history(r, lines);
+    for (size_t i = 0; i < n; i++)
+        tw_line(t, lines[i].mark == ST_NA ? MK_INFO : state_mark(lines[i].mark), 0, "%s",
+                lines[i].text);
+}
+
 /* ---- problems and verdict ---- */
 
 static void problem_lines(struct tw *t, const struct report *r, const struct problem *p)
@@ -758,6 +771,7 @@ void report_text_write(FILE *f, const struct report *r, const struct text_opts *
         .verbose = o && o->verbose,
         .width = o && o->width > 0 ? o->width : 80,
         .now = time(NULL),
+        .warn_days = r->warn_days > 0 ? r->warn_days : MX_EXPIRING_DAYS,
     };
     if (t.width < 40)
         t.width = 40;
@@ -774,6 +788,7 @@ void report_text_write(FILE *f, const struct report *r, const struct text_opts *
         tw_line(&t, MK_INFO, 0, "DNSSEC: no answer carried the AD bit: the zones are unsigned "
                                 "or the resolver in use does not validate DNSSEC, so DANE "
                                 "cannot be confirmed from here");
+    section_history(&t, r);
     section_problems(&t, r);
     verdict_line(&t, r);
 }

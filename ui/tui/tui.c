@@ -16,7 +16,6 @@
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +40,24 @@ static void restore_terminal(void)
     if (g_in_curses && !isendwin())
         endwin();
     g_in_curses = false;
+}
+
+enum tui_screen tui_screen_of(const struct tui *t)
+{
+    return tui_screen_in(t, tui_top(t));
+}
+
+enum tui_screen tui_screen_in(const struct tui *t, enum tui_view v)
+{
+    switch (v) {
+    case TV_PICKER: return TS_PICKER;
+    case TV_MAIN: return t->focus_detail ? TS_DETAIL : TS_TREE;
+    case TV_CERT: return t->show_pem ? TS_PEM : TS_CERT;
+    case TV_MATRIX: return TS_MATRIX;
+    case TV_LEARN: return TS_LEARN;
+    case TV_HELP: return TS_HELP;
+    }
+    return TS_TREE;
 }
 
 const struct report *tui_report(const struct tui *t)
@@ -156,7 +173,7 @@ static void remember(struct tui *t, const char *domain)
 static void start(struct tui *t, const char *domain_arg, const char *input_arg)
 {
     /* copy first: a re-run passes t->domain and the old report's input, freed below */
-    char domain[sizeof t->domain], input[512];
+    char domain[sizeof t->domain], input[TUI_PROMPT_MAX];
     snprintf(domain, sizeof domain, "%s", domain_arg);
     snprintf(input, sizeof input, "%s", input_arg ? input_arg : domain_arg);
     if (t->diag) {
@@ -196,58 +213,44 @@ static bool running(const struct tui *t)
 static void prompt_open(struct tui *t, enum tui_prompt p)
 {
     t->prompt = p;
-    t->plen = 0;
-    t->pbuf[0] = '\0';
+    tui_edit_set(&t->edit, "");
     t->perr[0] = '\0';
     t->hist_pos = (long)t->nhistory;
     t->dirty = true;
 }
 
-static void prompt_set(struct tui *t, const char *s)
+static void prompt_submit(struct tui *t)
 {
-    snprintf(t->pbuf, sizeof t->pbuf, "%s", s);
-    t->plen = strlen(t->pbuf);
+    char out[256], err[sizeof t->perr];
+    if (tui_prompt_domain(t->c, t->edit.buf, out, sizeof out, err, sizeof err) != 0) {
+        snprintf(t->perr, sizeof t->perr, "%s", err);
+        return;
+    }
+    t->prompt = TP_NONE;
+    start(t, out, t->edit.buf); /* start copies it before anything else */
 }
 
 static void prompt_domain_key(struct tui *t, int rc, wint_t wc)
 {
-    if (rc == KEY_CODE_YES && (wc == KEY_UP || wc == KEY_DOWN)) {
-        long pos = t->hist_pos + (wc == KEY_UP ? -1 : 1);
+    enum tui_edit e = tui_edit_of(rc == KEY_CODE_YES, wc);
+    t->dirty = true;
+    switch (e) {
+    case TE_SUBMIT: prompt_submit(t); return;
+    case TE_CANCEL: t->prompt = TP_NONE; return;
+    case TE_HIST_PREV:
+    case TE_HIST_NEXT: {
+        long pos = t->hist_pos + (e == TE_HIST_PREV ? -1 : 1);
         if (pos >= 0 && pos <= (long)t->nhistory) {
             t->hist_pos = pos;
-            prompt_set(t, pos < (long)t->nhistory ? t->history[pos] : "");
+            tui_edit_set(&t->edit, pos < (long)t->nhistory ? t->history[pos] : "");
         }
-    } else if ((rc == KEY_CODE_YES && wc == KEY_BACKSPACE) || (rc == OK && (wc == 127 || wc == 8))) {
-        while (t->plen > 0 && ((unsigned char)t->pbuf[t->plen - 1] & 0xC0) == 0x80)
-            t->plen--; /* drop a whole UTF-8 sequence */
-        if (t->plen > 0)
-            t->plen--;
-        t->pbuf[t->plen] = '\0';
-    } else if (rc == OK && wc == 27) {
-        t->prompt = TP_NONE;
-    } else if (rc == OK && (wc == '\n' || wc == '\r' || (rc == KEY_CODE_YES && wc == KEY_ENTER))) {
-        char out[256], err[160];
-        if (domain_normalize(t->pbuf, out, sizeof out, err, sizeof err) != 0) {
-            snprintf(t->perr, sizeof t->perr, "%s", err);
-        } else {
-            char input[256];
-            snprintf(input, sizeof input, "%s", t->pbuf);
-            t->prompt = TP_NONE;
-            start(t, out, input);
-        }
-    } else if (rc == OK && wc >= 0x20 && wc != 0x7f && !(wc >= 0x80 && wc < 0xa0)) {
-        char mb[MB_LEN_MAX];
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        size_t n = wcrtomb(mb, (wchar_t)wc, &st);
-        if (n != (size_t)-1 && t->plen + n < sizeof t->pbuf - 1) {
-            memcpy(t->pbuf + t->plen, mb, n);
-            t->plen += n;
-            t->pbuf[t->plen] = '\0';
-        }
-        t->perr[0] = '\0';
+        return;
     }
-    t->dirty = true;
+    default:
+        if (tui_edit_apply(&t->edit, e, wc))
+            t->perr[0] = '\0'; /* the reason was about the text as it was */
+        return;
+    }
 }
 
 static void prompt_export_key(struct tui *t, int rc, wint_t wc)
@@ -361,7 +364,7 @@ static void cert_key(struct tui *t, enum tui_action a)
     case TA_END: t->view_scroll = 1 << 20; break;
     case TA_PEM:
         t->show_pem = !t->show_pem;
-        t->view_scroll = 0; /* the PEM is drawn first */
+        t->view_scroll = 0; /* the PEM screen and the fields scroll apart */
         break;
     case TA_PREV_CERT:
         if (t->cert_index > 0) {
@@ -388,7 +391,12 @@ static void cert_key(struct tui *t, enum tui_action a)
     }
     case TA_ENTER: break;
     case TA_TAB: break;
-    case TA_BACK: pop(t); break;
+    case TA_BACK:
+        if (t->show_pem) /* the PEM covers the certificate: back to it first */
+            t->show_pem = false;
+        else
+            pop(t);
+        break;
     default: break;
     }
 }
@@ -413,8 +421,16 @@ static void picker_key(struct tui *t, enum tui_action a)
     switch (a) {
     case TA_UP: if (t->pick_sel > 0) t->pick_sel--; break;
     case TA_DOWN: if (t->pick_sel + 1 < n) t->pick_sel++; break;
-    case TA_HOME: case TA_PGUP: t->pick_sel = 0; break;
-    case TA_END: case TA_PGDN: t->pick_sel = n ? n - 1 : 0; break;
+    case TA_HOME: t->pick_sel = 0; break;
+    case TA_END: t->pick_sel = n ? n - 1 : 0; break;
+    case TA_PGUP:
+        t->pick_sel = t->pick_sel > (size_t)t->lay.pick_h ? t->pick_sel - (size_t)t->lay.pick_h : 0;
+        break;
+    case TA_PGDN:
+        t->pick_sel += (size_t)(t->lay.pick_h > 0 ? t->lay.pick_h : 1);
+        if (t->pick_sel >= n)
+            t->pick_sel = n ? n - 1 : 0;
+        break;
     case TA_ENTER: {
         const struct tui_choice *ch = &t->c->choices[t->pick_sel];
         char out[256], err[160];
@@ -434,10 +450,12 @@ static bool global_key(struct tui *t, enum tui_action a)
     enum tui_view top = tui_top(t);
     switch (a) {
     case TA_QUIT:
-        if (top == TV_MAIN && t->lay.one_pane && t->focus_detail)
+        if (top == TV_MAIN && t->focus_detail)
             t->focus_detail = false;
         else if (top == TV_MAIN || top == TV_PICKER)
             t->quit = true;
+        else if (top == TV_CERT && t->show_pem)
+            t->show_pem = false;
         else
             pop(t);
         return true;
@@ -543,6 +561,8 @@ static void key(struct tui *t, int rc, wint_t wc)
         a = TA_NONE; /* a character that happens to equal a KEY_* code */
     if (t->lay.too_small && a != TA_QUIT && a != TA_REDRAW)
         return;
+    if (!tui_keys_works(tui_screen_of(t), a, tui_report(t) != NULL))
+        return; /* what the help and the footer do not offer here does nothing */
     if (global_key(t, a))
         return;
     switch (tui_top(t)) {

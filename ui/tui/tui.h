@@ -27,6 +27,7 @@ struct tui_config {
     const struct tui_choice *choices; size_t nchoices; /* non-empty: open on a scenario picker */
     const char *resolver_desc;      /* shown in the header */
     const char *export_dir;         /* where e writes files; NULL = current dir */
+    const char *zone;               /* the demo's lab zone: n accepts only names under it */
     const char *select_host;        /* MX host to put the cursor on once it appears (the
                                      * report view's Enter), or NULL */
 };

@@ -12,6 +12,7 @@
 #include "view_detail.h"
 #include "present.h"
 #include "view_matrix.h"
+#include "view_small.h"
 #include "problem.h"
 #include "xalloc.h"
 #include <curses.h>
@@ -68,6 +69,16 @@ static int put(int y, int x, int w, attr_t attr, const char *s)
     mvaddwstr(y, x, buf);
     attrset(A_NORMAL);
     return used;
+}
+
+/* put_cut - put, but a text too long for w columns ends in an ellipsis, so a cut word
+ * ("senders mus") is never read as the whole. */
+static int put_cut(int y, int x, int w, attr_t attr, const char *s, bool utf8)
+{
+    if (w <= 1 || tui_text_width(s) <= w)
+        return put(y, x, w, attr, s);
+    int used = put(y, x, w - 1, attr, s);
+    return used + put(y, x + used, 1, attr, utf8 ? "…" : "~");
 }
 
 static int putr(int y, int x, int w, enum tui_role role, const char *s)
@@ -137,21 +148,53 @@ static void draw_header(struct tui *t)
         put(0, x, COLS - x, bar, buf);
 }
 
+/* draw_prompt - the domain prompt on row y, scrolled so the cursor shows, and above it the
+ * reason the last name was refused (wrapped, at most PROMPT_ERR_ROWS rows) or how to use it. */
+static void draw_prompt(struct tui *t, int y)
+{
+    enum { PROMPT_ERR_ROWS = 3 };
+    attr_t bar = role_attr[TR_HEADER];
+    struct tui_lines in = {0}, out = {0};
+    if (t->perr[0])
+        tui_lines_add(&in, TR_FAIL, 0, "%s %s", tui_state_symbol(ST_FAIL, t->utf8, 0), t->perr);
+    else
+        tui_lines_addn(&in, TR_DIM, 0, "Enter diagnoses, Esc cancels, Up/Down: earlier names, "
+                                        "Ctrl-U clears, Ctrl-A/E: start/end");
+    tui_lines_wrap(&in, COLS - 2, 2, &out);
+    int rows = out.n < PROMPT_ERR_ROWS ? (int)out.n : PROMPT_ERR_ROWS;
+    if (rows > y - 2) /* keep the header and a row of the body */
+        rows = y - 2 > 0 ? y - 2 : 0;
+    for (int i = 0; i < rows; i++) {
+        const struct tui_line *l = &out.v[i];
+        fill(y - rows + i, 0, COLS, A_NORMAL);
+        putr(y - rows + i, 1 + l->indent, COLS - 2 - l->indent, l->role, l->text);
+    }
+    tui_lines_clear(&in);
+    tui_lines_clear(&out);
+
+    int x = put(y, 0, COLS, bar | A_BOLD, " Domain: ");
+    struct tui_edit_view v;
+    tui_edit_view(&t->edit, COLS - x, &v);
+    const char *more = t->utf8 ? "…" : "<";
+    if (v.more_left)
+        put(y, x, 1, bar | A_BOLD, more);
+    char shown[TUI_PROMPT_MAX];
+    memcpy(shown, t->edit.buf + v.from, v.to - v.from);
+    shown[v.to - v.from] = '\0';
+    put(y, x + v.lead, COLS - x - v.lead, bar, shown);
+    if (v.more_right)
+        put(y, COLS - 1, 1, bar | A_BOLD, t->utf8 ? "…" : ">");
+    int cx = x + v.cursor_col;
+    move(y, cx < COLS ? cx : COLS - 1);
+}
+
 static void draw_footer(struct tui *t)
 {
     int y = LINES - 1;
     attr_t bar = role_attr[TR_HEADER];
     fill(y, 0, COLS, bar);
     if (t->prompt == TP_DOMAIN) {
-        int x = put(y, 0, COLS, bar | A_BOLD, " Domain: ");
-        x += put(y, x, COLS - x, bar, t->pbuf);
-        int cx = x;
-        if (t->perr[0]) {
-            char e[260];
-            snprintf(e, sizeof e, "  %s %s", tui_state_symbol(ST_FAIL, t->utf8, 0), t->perr);
-            put(y, x, COLS - x, bar | A_BOLD, e);
-        }
-        move(y, cx < COLS ? cx : COLS - 1);
+        draw_prompt(t, y);
         return;
     }
     if (t->prompt == TP_EXPORT) {
@@ -162,16 +205,12 @@ static void draw_footer(struct tui *t)
         put(y, 0, COLS, t->color ? role_attr[t->msg_role] | A_REVERSE : bar | A_BOLD, t->msg);
         return;
     }
-    /* most useful first; a hint is drawn only when it fits whole */
-    static const struct { const char *key, *word; bool needs_report; } hints[] = {
-        {"?", "help", false},  {"q", "quit", false},    {"n", "new", false},
-        {"r", "re-run", true}, {"e", "export", true},   {"m", "matrix", true},
-        {"L", "learn", true},  {"Tab", "pane", true},   {"Enter", "open", true},
-    };
+    /* this screen's keys, most useful first; a hint is drawn only when it fits whole */
+    struct tui_hint hints[24];
+    size_t n = tui_keys_hints(tui_screen_of(t), tui_report(t) != NULL, t->c->nchoices > 0, hints,
+                              sizeof hints / sizeof hints[0]);
     int x = 1;
-    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-        if (hints[i].needs_report && !tui_report(t))
-            continue;
+    for (size_t i = 0; i < n; i++) {
         int w = tui_text_width(hints[i].key) + 1 + tui_text_width(hints[i].word);
         if (x + w > COLS)
             break;
@@ -256,12 +295,7 @@ static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x
     char badge[96];
     int lw = tui_text_width(row->label);
     int bw = badge_fit(t, &row->badge, lw, room, badge, sizeof badge), lroom = room - bw;
-    if (lw > lroom && bw) { /* the badge cut the label short: say so */
-        cx += put(y, cx, lroom - 1, base, row->label);
-        cx += put(y, cx, 1, base, t->utf8 ? "…" : "~");
-    } else {
-        cx += put(y, cx, lroom, base, row->label);
-    }
+    cx += put_cut(y, cx, lroom, base, row->label, t->utf8); /* cut by the badge or the pane */
     if (row->mark)
         cx += 1 + put(y, cx + 1, 2, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
     if (bw)
@@ -323,17 +357,58 @@ static void draw_cert(struct tui *t, int x, int w)
         struct view_ctx v = ctx_of(t);
         snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
                  tls->nchain, row->cert_owner, row->cert_where);
-        view_cert_build(&lines, &v, row, t->show_pem);
+        view_cert_build(&lines, &v, row);
     }
     int total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
     pane_title(t, L->body_y, x, w, true, title, t->view_scroll, total, L->list_h);
     tui_lines_clear(&lines);
 }
 
+/* draw_pem - the open certificate's PEM over the whole body, from the first column and never
+ * wrapped or indented, so a selection copied from the screen is a PEM that parses. When the
+ * terminal is narrower than the lines, it says so above them instead of breaking them. */
+static bool draw_pem(struct tui *t)
+{
+    struct tui_layout *L = &t->lay;
+    const struct tls_info *tls = NULL;
+    const struct tui_row *row = NULL;
+    const struct cert_info *c = tui_open_cert(t, &tls, &row);
+    if (!c || !c->pem)
+        return false;
+    char title[400];
+    snprintf(title, sizeof title, " PEM of certificate %zu/%zu of %s [%s] (p or Esc: back, w saves)",
+             t->cert_index + 1, tls->nchain, row->cert_owner, row->cert_where);
+    pane_title(t, L->body_y, 0, COLS, true, title, 0, 0, 0);
+    struct tui_lines pem = {0};
+    int widest = view_cert_pem(&pem, c), y = L->list_y, h = L->list_h;
+    if (widest > COLS) {
+        struct tui_lines note = {0};
+        tui_lines_add(&note, TR_WARN, 0,
+                      "%s PEM lines are %d columns, the terminal %d: the lines below are cut, do "
+                      "not copy them. Widen the terminal, or press w to save the PEM to a file.",
+                      tui_state_symbol(ST_WARN, t->utf8, 0), widest, COLS);
+        int scroll = 0, rows = draw_box(&note, 2, y, 0, COLS, h / 2, &scroll);
+        rows = rows < h / 2 ? rows : h / 2;
+        y += rows;
+        h -= rows;
+        tui_lines_clear(&note);
+    }
+    if (t->view_scroll > (int)pem.n - h)
+        t->view_scroll = (int)pem.n - h;
+    if (t->view_scroll < 0)
+        t->view_scroll = 0;
+    for (int i = 0; i < h && t->view_scroll + i < (int)pem.n; i++)
+        putr(y + i, 0, COLS, TR_NORMAL, pem.v[t->view_scroll + i].text);
+    tui_lines_clear(&pem);
+    return true;
+}
+
 static void draw_main(struct tui *t, enum tui_view top)
 {
     struct tui_layout *L = &t->lay;
     bool cert = top == TV_CERT;
+    if (cert && t->show_pem && draw_pem(t))
+        return;
     if (L->one_pane) {
         L->tree_x = 0;
         L->tree_w = COLS;
@@ -382,7 +457,12 @@ static void draw_cell(struct tui *t, int y, int x, int w, const struct view_matr
         snprintf(buf, sizeof buf, "%s n/a", t->utf8 ? sym : "");
     else
         snprintf(buf, sizeof buf, "%s %s", sym, tui_fmt_ms(c->ms, ms, sizeof ms));
-    put(y, x, w - 1, role_attr[tui_state_role(c->state)], c->state == ST_NA && !t->utf8 ? buf + 1 : buf);
+    const char *text = c->state == ST_NA && !t->utf8 ? buf + 1 : buf;
+    if (tui_text_width(text) > w - 1 && c->state != ST_NA) { /* never a cut number: "11m" */
+        snprintf(buf, sizeof buf, "%s%s", sym, ms);
+        text = tui_text_width(buf) <= w - 1 ? buf : sym;
+    }
+    put(y, x, w - 1, role_attr[tui_state_role(c->state)], text);
 }
 
 /* matrix_line - line i of the matrix body: a host title, an address row or a note. */
@@ -406,8 +486,8 @@ static bool matrix_columns(int cx[VM_NCOLS + 1])
         sum += w[c];
     }
     bool full = COLS - sum >= ADDR_MIN;
-    if (!full) {
-        int cellw = (COLS - ADDR_MIN) / VM_NCOLS;
+    if (!full) { /* 17: "  127.0.0.1:25025" whole, and at 80 columns cells of "✓ 12ms" */
+        int cellw = (COLS - 17) / VM_NCOLS;
         cellw = cellw > 10 ? 10 : cellw < 4 ? 4 : cellw;
         for (int c = 0; c < VM_NCOLS; c++)
             w[c] = cellw;
@@ -432,7 +512,7 @@ static void draw_matrix(struct tui *t)
     bool full = matrix_columns(cx);
     int addrw = cx[0];
     int y = L->list_y, h = L->list_h - 1;
-    put(y, 0, addrw, role_attr[TR_BOLD], " MX host / address");
+    put(y, 0, addrw - 1, role_attr[TR_BOLD], full ? " MX host / address" : "MX host, address");
     for (int c = 0; c < VM_NCOLS; c++)
         put(y, cx[c], cx[c + 1] - cx[c] - 1, role_attr[TR_BOLD],
             full ? view_matrix_col_name((enum view_matrix_col)c)
@@ -443,7 +523,8 @@ static void draw_matrix(struct tui *t)
     struct matrix_line *lines = xcalloc(cap, sizeof *lines);
     for (size_t i = 0; i < m.n; i++) {
         if (i == 0 || m.rows[i].host != m.rows[i - 1].host)
-            lines[n++] = (struct matrix_line){.text = m.rows[i].host->host, .role = TR_BOLD, .indent = 1};
+            lines[n++] = (struct matrix_line){.text = m.rows[i].host->host, .role = TR_BOLD,
+                                              .indent = full ? 1 : 0};
         lines[n++] = (struct matrix_line){.row = &m.rows[i]};
     }
     lines[n++] = (struct matrix_line){.text = ""};
@@ -472,7 +553,8 @@ static void draw_matrix(struct tui *t)
         else
             snprintf(label, sizeof label, "%s%s", a ? a->address : "(no address)",
                      ml->row->cert_differs ? (t->utf8 ? " ≠" : " <>") : "");
-        put(y + i, 3, addrw - 4, ml->row->cert_differs ? role_attr[TR_MARK] : A_NORMAL, label);
+        put(y + i, full ? 3 : 1, addrw - (full ? 4 : 2),
+            ml->row->cert_differs ? role_attr[TR_MARK] : A_NORMAL, label);
         for (int c = 0; c < VM_NCOLS; c++)
             draw_cell(t, y + i, cx[c], cx[c + 1] - cx[c], &ml->row->cell[c]);
     }
@@ -551,6 +633,8 @@ static int draw_picker_lesson(struct tui *t, int list_rows)
     struct tui_layout *L = &t->lay;
     const struct tui_choice *ch = &t->c->choices[t->pick_sel];
     struct tui_lines l = {0};
+    if (ch->summary && *ch->summary) /* whole here: the list may have cut it */
+        tui_lines_addn(&l, TR_BOLD, 0, ch->summary);
     choice_lesson(ch, &l);
     int y = L->list_y + list_rows, h = L->list_y + L->list_h - y - 1, scroll = 0;
     if (l.n && h >= 3) {
@@ -566,7 +650,6 @@ static int draw_picker_lesson(struct tui *t, int list_rows)
 static void draw_picker(struct tui *t)
 {
     struct tui_layout *L = &t->lay;
-    pane_title(t, L->body_y, 0, COLS, true, " Choose a scenario (Enter starts it, q quits)", 0, 0, 0);
     /* The list takes what it needs up to half the screen; the lesson gets the rest. */
     int h = L->list_h;
     if (h >= 16 && (size_t)h / 2 < t->c->nchoices)
@@ -578,6 +661,9 @@ static void draw_picker(struct tui *t)
         L->pick_top = t->pick_sel;
     if (h > 0 && t->pick_sel >= L->pick_top + (size_t)h)
         L->pick_top = t->pick_sel - (size_t)h + 1;
+    /* with the position, so it shows that more scenarios follow than fit */
+    pane_title(t, L->body_y, 0, COLS, true, " Choose a scenario (Enter starts it, q quits)",
+               (int)L->pick_top, (int)t->c->nchoices, h);
     int namew = 0;
     for (size_t i = 0; i < t->c->nchoices; i++) {
         int w = tui_text_width(t->c->choices[i].name);
@@ -592,7 +678,8 @@ static void draw_picker(struct tui *t)
         attr_t a = k == t->pick_sel ? role_attr[TR_SELECTED] : A_NORMAL;
         fill(L->list_y + i, 0, COLS, a);
         put(L->list_y + i, 2, namew, a | A_BOLD, ch->name);
-        put(L->list_y + i, namew + 4, COLS - namew - 4, a, ch->summary ? ch->summary : "");
+        put_cut(L->list_y + i, namew + 4, COLS - namew - 5, a, ch->summary ? ch->summary : "",
+                t->utf8);
     }
     if (h < L->list_h)
         draw_picker_lesson(t, h);
@@ -615,9 +702,11 @@ void tui_draw(struct tui *t)
     curs_set(0);
     layout(t);
     if (t->lay.too_small) {
-        char buf[80];
-        snprintf(buf, sizeof buf, "terminal too small (%dx%d, need %dx%d)", COLS, LINES, MIN_COLS, MIN_LINES);
-        put(0, 0, COLS, A_BOLD, buf);
+        struct tui_lines l = {0};
+        view_small_build(&l, COLS, LINES, MIN_COLS, MIN_LINES);
+        for (size_t i = 0; i < l.n; i++)
+            put((int)i, 0, COLS, A_BOLD, l.v[i].text);
+        tui_lines_clear(&l);
         refresh();
         return;
     }
@@ -632,8 +721,10 @@ void tui_draw(struct tui *t)
         draw_matrix(t);
     } else if (top == TV_HELP) {
         struct tui_lines l = {0};
-        tui_keys_help(&l);
-        draw_text_view(t, " Help", &l, 2);
+        /* the keys of the screen under the help first; continuations align with the text */
+        enum tui_screen from = t->depth >= 2 ? tui_screen_in(t, t->stack[t->depth - 2]) : TS_COUNT;
+        tui_keys_help(&l, from);
+        draw_text_view(t, " Help", &l, 23);
         tui_lines_clear(&l);
     } else if (top == TV_LEARN) {
         draw_learn(t);

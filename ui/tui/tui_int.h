@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "tui.h"
+#include "tui_keys.h"
 #include "tui_model.h"
+#include "tui_prompt.h"
 #include "tui_text.h"
 
 enum tui_view { TV_PICKER, TV_MAIN, TV_CERT, TV_MATRIX, TV_LEARN, TV_HELP };
@@ -55,9 +57,8 @@ struct tui {
     enum tui_node learn_node;
 
     enum tui_prompt prompt;
-    char pbuf[256];
-    size_t plen;
-    char perr[200];
+    struct tui_edit_line edit;     /* the domain prompt's text */
+    char perr[400];                /* why the typed name was refused (shown above the prompt) */
     char *history[TUI_HISTORY_MAX];
     size_t nhistory;
     long hist_pos;
@@ -75,6 +76,10 @@ static inline enum tui_view tui_top(const struct tui *t)
     return t->depth > 0 ? t->stack[t->depth - 1] : TV_MAIN;
 }
 
+/* tui_screen_of - the screen the user looks at (which keys work, which hints show). */
+enum tui_screen tui_screen_of(const struct tui *t);
+/* tui_screen_in - the screen view v shows (with the state's pane focus and PEM flag). */
+enum tui_screen tui_screen_in(const struct tui *t, enum tui_view v);
 /* tui_refresh_model - rebuild the tree from the report and put the cursor back on sel_key. */
 void tui_refresh_model(struct tui *t);
 /* tui_now_ms - time since the diagnosis started (its final duration once done). */

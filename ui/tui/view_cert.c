@@ -3,6 +3,7 @@
  * Dates are shown as given (UTC, ISO 8601) plus a relative "in N days" / "expired N days ago"
  * computed from the caller's clock, so tests can pin the time. */
 #include "view_cert.h"
+#include "present.h"
 #include "tui_model.h"
 #include "mx_limits.h"
 #include "xalloc.h"
@@ -23,11 +24,9 @@ void view_cert_validity(char *buf, size_t n, const char *when, time_t t, time_t 
         return;
     }
     long long diff = (long long)t - (long long)now;
-    long long days = (diff >= 0 ? diff : -diff) / 86400;
-    if (diff >= 0)
-        snprintf(buf, n, "%s (in %lld day%s)", S(when), days, days == 1 ? "" : "s");
-    else
-        snprintf(buf, n, "%s (%lld day%s ago)", S(when), days, days == 1 ? "" : "s");
+    char rel[48]; /* "in 3 days", "1 day ago": the plural rule lives in present.c */
+    present_days_rel(rel, sizeof rel, (long)(diff / 86400));
+    snprintf(buf, n, "%s (%s)", S(when), rel);
 }
 
 static void add_list(struct tui_lines *out, const char *title, char *const *v, size_t n)
@@ -49,9 +48,9 @@ static void add_validity(struct tui_lines *out, const struct view_ctx *v, const 
     view_cert_validity(b, sizeof b, c->not_after_str, c->not_after, v->now);
     bool expired = c->not_after && v->now > c->not_after;
     if (expired) {
-        long long days = ((long long)v->now - (long long)c->not_after) / 86400;
-        ADD(TR_FAIL, 2, "not after:  %s - expired %lld day%s ago", S(c->not_after_str), days,
-            days == 1 ? "" : "s");
+        char rel[48];
+        present_days_rel(rel, sizeof rel, -(long)(((long long)v->now - (long long)c->not_after) / 86400));
+        ADD(TR_FAIL, 2, "not after:  %s - expired %s", S(c->not_after_str), rel);
     } else {
         ADD(c->not_after && cert_days_left(c, v->now) < MX_EXPIRING_DAYS ? TR_WARN : TR_NORMAL, 2,
             "not after:  %s", b);
@@ -71,18 +70,21 @@ static void add_sans(struct tui_lines *out, const struct cert_info *c)
         ADD(TR_WARN, 4, "none: RFC 8461 4.2 needs a DNS-ID, the CN is never used");
 }
 
-static void add_pem(struct tui_lines *out, const char *pem)
+int view_cert_pem(struct tui_lines *out, const struct cert_info *c)
 {
-    ADD(TR_TITLE, 0, "PEM (p hides, w saves)");
-    while (*pem) {
+    int widest = 0;
+    for (const char *pem = c->pem ? c->pem : ""; *pem;) {
         size_t len = strcspn(pem, "\n");
         char *line = xstrndup(pem, len);
         tui_lines_addn(out, TR_NORMAL, 0, line);
+        int w = tui_text_width(line);
+        widest = w > widest ? w : widest;
         free(line);
         pem += len;
         if (*pem == '\n')
             pem++;
     }
+    return widest;
 }
 
 void view_cert_summary(struct tui_lines *out, const struct view_ctx *v, const struct cert_info *c)
@@ -142,8 +144,7 @@ void view_cert_dane(struct tui_lines *out, const struct view_ctx *v, const struc
         record_against(out, v, h, a, c, i);
 }
 
-void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row,
-                     bool show_pem)
+void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row)
 {
     const struct cert_info *c = row->cert;
     const struct mx_host *h = row->host;
@@ -153,10 +154,8 @@ void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const stru
     ADD(TR_TITLE, 0, "Certificate #%d%s", c->depth, c->depth == 0 ? " (leaf)" : "");
     ADD(tui_state_role(st), 0, "%s %s: %s", tui_state_symbol(st, v->utf8, 0), tui_state_word(st), S(why));
     view_cert_dane(out, v, h, a, c);
-    if (show_pem && c->pem) /* first, so p shows it without scrolling */
-        add_pem(out, c->pem);
-    else
-        ADD(TR_KEY, 0, "p shows the PEM, w saves PEM and fingerprints to a file, [ ] other certificates");
+    ADD(TR_KEY, 0, "p shows the PEM (full width, for copying), w saves PEM and fingerprints to a "
+                   "file, [ ] other certificates");
     ADD(TR_NORMAL, 0, "%s", "");
     view_cert_summary(out, v, c);
     ADD(TR_NORMAL, 2, "common name: %s (shown only, never used to match)", S(c->common_name));

@@ -11,10 +11,13 @@
 #include "tui_text.h"
 #include "view_detail.h"
 
-/* view_cert_build - every field of the certificate of a TN_CERT row; the PEM when show_pem.
- * An MX address's certificate (row->host and row->addr set) gets the DANE lines too. */
-void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row,
-                     bool show_pem);
+/* view_cert_build - every field of the certificate of a TN_CERT row. An MX address's
+ * certificate (row->host and row->addr set) gets the DANE lines too. */
+void view_cert_build(struct tui_lines *out, const struct view_ctx *v, const struct tui_row *row);
+/* view_cert_pem - the PEM of c, one line per line, exactly as OpenSSL wrote it: to be drawn
+ * from the first column, never wrapped, so what is copied from the screen is the PEM. Returns
+ * the widest line's columns (64 for base64 bodies). */
+int view_cert_pem(struct tui_lines *out, const struct cert_info *c);
 /* view_cert_dane - what DANE (RFC 7672) made of certificate c of the chain a sent: "matched
  * TLSA U S M" on the certificate a DANE sender authenticated, and each record of h against
  * the chain (rollover: which record matches which certificate). Nothing without TLSA. */

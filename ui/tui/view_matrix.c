@@ -78,8 +78,8 @@ static void fill_result(struct view_matrix_row *row, const struct report *r,
     for (int col = VM_CONNECT; col <= VM_HANDSHAKE; col++) {
         int stage = col - VM_CONNECT + SMTP_ST_CONNECT;
         int64_t ms = s->stage_ms[stage];
-        if (failed >= 0 && col == failed)
-            set(row, col, ST_FAIL, ms);
+        if (failed >= 0 && col == failed) /* the engine's mark (a missing STARTTLS may warn) */
+            set(row, col, a->smtp_state == ST_WARN ? ST_WARN : ST_FAIL, ms);
         else if (failed >= 0 && col > failed)
             set(row, col, ST_NA, -1);
         else
@@ -102,8 +102,7 @@ static void fill_policy(struct view_matrix_row *row, const struct report *r, con
 {
     enum step_state st;
     if (h->policy_checked)
-        st = h->policy_match ? ST_PASS
-             : report_policy_mode(r) == STS_MODE_ENFORCE ? ST_FAIL : ST_WARN;
+        st = h->match_state; /* judged by the engine */
     else if (r->policy.status == POL_PENDING && !r->done)
         st = ST_WAITING;
     else
@@ -185,7 +184,8 @@ void view_matrix_build(struct view_matrix *m, const struct report *r, int64_t no
             row->host = h;
             row->addr = a;
             row->cert_differs = differs;
-            set(row, VM_RESOLVE, h->resolve.state, resolve_ms);
+            /* a lookup that never happened (--connect-to) is n/a, without a time */
+            set(row, VM_RESOLVE, h->resolve.state, h->resolve.state == ST_NA ? -1 : resolve_ms);
             if (!a) {
                 enum step_state rest = h->resolve.state == ST_WAITING || h->resolve.state == ST_RUNNING
                                            ? ST_WAITING : ST_NA;
