@@ -27,6 +27,8 @@ help_of() {
     cmd_lab.c) "$BIN" lab --help ;;
     cmd_demo.c) "$BIN" demo --help ;;
     cmd_lint.c) "$BIN" lint --help ;;
+    cmd_report.c) "$BIN" report --help ;;
+    cmd_history.c) "$BIN" history --help ;;
     main.c) "$BIN" --help ;;
     *) return 1 ;;
     esac 2>&1
