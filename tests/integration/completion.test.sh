@@ -49,7 +49,7 @@ bash_c() { # WORD... (the last is the one being completed)
     printf '%s\n' "${COMPREPLY[@]}" | grep . | sort | tr '\n' ' '
 }
 cd "$TMP/files" || exit 1
-expect bash "subcommands" "+check demo lab lint" "$(bash_c mxray '')"
+expect bash "subcommands" "+check demo history lab lint" "$(bash_c mxray '')"
 expect bash "subcommand prefix" "check " "$(bash_c mxray ch)"
 expect bash "top-level options" "+--help --version --list-problems --resolver --timeout" "$(bash_c mxray --)"
 expect bash "check options" "+--json --batch --concurrency --shard --verbose --connect-to --ca-file --timeout --ehlo" "$(bash_c mxray check --)"
@@ -60,6 +60,8 @@ expect bash "demo scenarios" "$scenarios" "$(bash_c mxray demo '')"
 expect bash "demo scenario prefix" "+dane-ee dane-ta dane-pkix" "$(bash_c mxray demo dane-)"
 expect bash "lab scenarios, second name" "$scenarios" "$(bash_c mxray lab all-good '')"
 expect bash "lab options" "+--env --clones --list" "$(bash_c mxray lab --)"
+expect bash "monitoring and state options" "+--format --warn-days --crit-days --require-sts --state --no-state" "$(bash_c mxray check --)"
+expect bash "history options" "+--json --state" "$(bash_c mxray history --)"
 expect bash "lint kinds" "policy sts-record tlsrpt-record " "$(bash_c mxray lint '')"
 expect bash "lint policy: files" "policy-a.txt policy-b.txt " "$(bash_c mxray lint policy pol)"
 expect bash "--batch: files" "domains.txt " "$(bash_c mxray check --batch 'do')"
