@@ -26,6 +26,8 @@ help_of() {
     cli.c) "$BIN" --help; "$BIN" check --help ;;
     cmd_lab.c) "$BIN" lab --help ;;
     cmd_demo.c) "$BIN" demo --help ;;
+    cmd_lesson.c) "$BIN" lesson --help ;;
+    cmd_history.c) "$BIN" history --help ;;
     cmd_lint.c) "$BIN" lint --help ;;
     cmd_report.c) "$BIN" report --help ;;
     cmd_history.c) "$BIN" history --help ;;

@@ -3,6 +3,7 @@
 #include "cmd_demo.h"
 #include "cmd_history.h"
 #include "cmd_lab.h"
+#include "cmd_lesson.h"
 #include "cmd_lint.h"
 #include "cmd_report.h"
 #include "cmd_tui.h"
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
         return cmd_lint(argc - 1, argv + 1);
     if (strcmp(cmd, "lab") == 0)
         return cmd_lab(argc - 1, argv + 1);
+    if (strcmp(cmd, "lesson") == 0)
+        return cmd_lesson(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
