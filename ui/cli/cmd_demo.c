@@ -223,5 +223,7 @@ int cmd_demo(int argc, char **argv)
         fprintf(stderr, "mxray demo: --editable needs a SCENARIO\n");
         return usage(stderr, 64);
     }
-    return reports ? run_reports(dir, no_color) : run(dir, scenario, no_color, no_spoilers, editable);
+    if (reports)
+        return run_reports(dir, no_color);
+    return run(dir, scenario, no_color, no_spoilers, editable);
 }
