@@ -4,6 +4,7 @@
 #include <stdio.h>
 void usage_main(FILE *f);
 void usage_check(FILE *f);
+void usage_plan(FILE *f);
 /* usage_report - `mxray report --help`. */
 void usage_report(FILE *f);
 
