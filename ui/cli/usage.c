@@ -110,6 +110,8 @@ void usage_plan(FILE *f)
             "\n"
             "Exit status: 0 plan ready (or step live), 1 plan with warnings, 2 blocked: fix a\n"
             "target host first (or step not live), 64 usage, 70 internal error, 130 interrupted.\n",
+            common_opts);
+}
 
 void usage_report(FILE *f)
 {
