@@ -22,12 +22,12 @@ options_of() { grep -oE '"--?[a-zA-Z0-9][a-zA-Z0-9-]*"' "$1" | tr -d '"' | sort 
 
 # help_of FILE - the --help text of the command whose options FILE parses.
 help_of() {
-    case $(basename "$1") in
+    local base
+    base=$(basename "$1")
+    case $base in
     cli.c) "$BIN" --help; "$BIN" check --help ;;
-    cmd_lab.c) "$BIN" lab --help ;;
-    cmd_demo.c) "$BIN" demo --help ;;
-    cmd_lint.c) "$BIN" lint --help ;;
     main.c) "$BIN" --help ;;
+    cmd_*.c) base=${base#cmd_}; "$BIN" "${base%.c}" --help ;; # cmd_NAME.c: mxray NAME --help
     *) return 1 ;;
     esac 2>&1
 }
