@@ -36,6 +36,7 @@ struct lab {
     char **connect_to;
     size_t nconnect_to;
     size_t clones;     /* 0: one copy of each scenario, a port per MX host */
+    const char *const *domains; /* lab_start_renamed: the domain of each named scenario */
     int clone_port;    /* the clones' shared SMTP port */
 };
 
@@ -73,6 +74,49 @@ static char *clone_text(const char *text, size_t len, const char *name, size_t k
     out[o] = '\0';
     *outlen = o;
     return out;
+}
+
+/* replace_all - text with every "from" as "to", and "domain: to" first when head. */
+static char *replace_all(const char *text, size_t len, const char *from, const char *to,
+                         size_t *outlen)
+{
+    size_t fl = strlen(from), tl = strlen(to), hits = 0;
+    for (const char *p = text; (p = memmem(p, len - (size_t)(p - text), from, fl)); p += fl)
+        hits++;
+    char *head = xasprintf("domain: %s\n", to);
+    size_t hl = strlen(head), o = hl;
+    char *out = xmalloc(hl + len + hits * tl + 1);
+    memcpy(out, head, hl);
+    free(head);
+    for (size_t i = 0; i < len;) {
+        if (len - i >= fl && !memcmp(text + i, from, fl)) {
+            memcpy(out + o, to, tl);
+            o += tl;
+            i += fl;
+        } else {
+            out[o++] = text[i++];
+        }
+    }
+    out[o] = '\0';
+    *outlen = o;
+    return out;
+}
+
+/* load_renamed - scenario name (file path) served as domain. */
+static struct lab_scn *load_renamed(const char *path, const char *name, const char *domain,
+                                    char *err, size_t errlen)
+{
+    size_t len, rl;
+    char *text = asset_read(path, LAB_FILE_MAX, &len, err, errlen);
+    if (!text)
+        return NULL;
+    char *from = xasprintf("%s.%s", name, LAB_ZONE);
+    char *r = replace_all(text, len, from, domain, &rl);
+    struct lab_scn *scn = lab_scn_parse(r, rl, name, err, errlen);
+    free(from);
+    free(r);
+    free(text);
+    return scn;
 }
 
 /* load_clones - `clones` rewritten copies of scenario name (file path). */
@@ -122,6 +166,11 @@ static int load(struct lab *lab, const char *dir, const char *const *names, size
             rc = -1;
         } else if (lab->clones) {
             rc = load_clones(lab, path, name, err, errlen);
+        } else if (lab->domains) {
+            if (!(lab->e[lab->n].scn = load_renamed(path, name, lab->domains[i], err, errlen)))
+                rc = -1;
+            else
+                lab->n++;
         } else if (!(lab->e[lab->n].scn = lab_scn_load(path, name, err, errlen))) {
             rc = -1;
         } else {
@@ -273,14 +322,31 @@ static void publish_tlsa(struct lab *lab)
     }
 }
 
+static struct lab *start(struct loop *l, const char *scenario_dir, const char *const *names,
+                         size_t n, size_t clones, const char *const *domains, char *err,
+                         size_t errlen);
+
 struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *const *names,
                       size_t n, char *err, size_t errlen)
 {
     return lab_start_clones(l, scenario_dir, names, n, 0, err, errlen);
 }
 
+struct lab *lab_start_renamed(struct loop *l, const char *scenario_dir, const char *const *names,
+                              const char *const *domains, size_t n, char *err, size_t errlen)
+{
+    return start(l, scenario_dir, names, n, 0, domains, err, errlen);
+}
+
 struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const char *const *names,
                              size_t n, size_t clones, char *err, size_t errlen)
+{
+    return start(l, scenario_dir, names, n, clones, NULL, err, errlen);
+}
+
+static struct lab *start(struct loop *l, const char *scenario_dir, const char *const *names,
+                         size_t n, size_t clones, const char *const *domains, char *err,
+                         size_t errlen)
 {
     if (clones > LAB_CLONES_MAX) {
         snprintf(err, errlen, "at most %d clones", LAB_CLONES_MAX);
@@ -289,6 +355,7 @@ struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const cha
     struct lab *lab = xcalloc(1, sizeof *lab);
     lab->loop = l;
     lab->clones = clones;
+    lab->domains = n ? domains : NULL;
     lab->clone_port = 0;
     lab->conns = lab_conn_set_new();
     /* A client that resets mid-write must not kill the process (SSL writes use write(2)). */
@@ -300,6 +367,7 @@ struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const cha
         return NULL;
     }
     publish_tlsa(lab);
+    lab->domains = NULL; /* the caller's; only load needed them */
     return lab;
 }
 
@@ -398,5 +466,42 @@ int lab_smtp_port(const struct lab *lab, const char *host)
     for (size_t i = 0; i < lab->nsmtp; i++)
         if (!strcasecmp(lab_smtp_mx_host(lab->smtp[i]), host))
             return lab_smtp_port_of(lab->smtp[i]);
+    return -1;
+}
+
+const struct lab_scn *lab_scn_of(const struct lab *lab, size_t i)
+{
+    return i < lab->n ? lab->e[i].scn : NULL;
+}
+
+size_t lab_host_tlsa(const struct lab *lab, const char *host, const struct lab_rr **rr)
+{
+    for (size_t i = 0; i < lab->nsmtp; i++)
+        if (!strcasecmp(lab_smtp_mx_host(lab->smtp[i]), host))
+            return lab_smtp_tlsa(lab->smtp[i], rr);
+    *rr = NULL;
+    return 0;
+}
+
+struct lab_scn *lab_scn_mut(struct lab *lab, size_t i)
+{
+    return i < lab->n ? lab->e[i].scn : NULL;
+}
+
+void lab_reload_dns(struct lab *lab)
+{
+    struct lab_scn **scn = xcalloc(lab->n ? lab->n : 1, sizeof *scn);
+    for (size_t i = 0; i < lab->n; i++)
+        scn[i] = lab->e[i].scn;
+    lab_dns_reload(lab->dns, scn, lab->n);
+    free(scn);
+    publish_tlsa(lab);
+}
+
+long lab_scenario_find(const struct lab *lab, const char *domain)
+{
+    for (size_t i = 0; i < lab->n; i++)
+        if (!strcasecmp(lab->e[i].scn->info.domain, domain))
+            return (long)i;
     return -1;
 }

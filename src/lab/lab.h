@@ -16,6 +16,7 @@
  * every socket and connection and deletes the temporary directory holding the CA file. */
 #ifndef MXRAY_LAB_H
 #define MXRAY_LAB_H
+#include <stdbool.h>
 #include <stddef.h>
 
 struct loop;
@@ -41,6 +42,11 @@ struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *cons
 struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const char *const *names,
                              size_t n, size_t clones, char *err, size_t errlen);
 #define LAB_CLONES_MAX 10000
+/* lab_start_renamed - lab_start serving scenario names[k] as domains[k] (under mxray.test):
+ * every "NAME.mxray.test" of its file reads domains[k], so a class sees "case4.mxray.test"
+ * and not the scenario's telling name. lab_scenario_name stays the file name. */
+struct lab *lab_start_renamed(struct loop *l, const char *scenario_dir, const char *const *names,
+                              const char *const *domains, size_t n, char *err, size_t errlen);
 /* lab_clone_smtp_port - the shared SMTP port of a clone lab, else -1. */
 int lab_clone_smtp_port(const struct lab *lab);
 
@@ -65,6 +71,44 @@ size_t lab_scenario_connect_to(const struct lab *lab, size_t i, const char *cons
 /* lab_smtp_port - the port serving MX host (A-label, no trailing dot), or -1. */
 int lab_smtp_port(const struct lab *lab, const char *host);
 
+/* lab_scenario_commands - command lines for dig, curl and openssl s_client that run against
+ * this lab as printed: every = false gives the ones that show scenario i's fault (a TLSA query
+ * with +dnssec for a DANE fault, s_client to the MX host that is broken, with
+ * -dane_tlsa_rrdata where TLSA records apply, curl -v for a policy fault, the TXT lookup that
+ * shows a second record); every = true one line per stage, for a student to explore without
+ * being told where to look. Each has a one-line why. Free with lab_cmds_free. */
+struct lab_cmd {
+    char *why;
+    char *cmd;
+};
+size_t lab_scenario_commands(const struct lab *lab, size_t i, bool every, struct lab_cmd **out);
+void lab_cmds_free(struct lab_cmd *v, size_t n);
+
+/* What a served scenario publishes, for fix-it exercises: its _mta-sts and _smtp._tls TXT
+ * records (each record's strings joined), its MX set and its policy file. lab_published_get
+ * fills *p (free with lab_published_free); lab_published_set makes the lab serve p instead,
+ * from the next query on (records re-signed where the zone is signed). MX hosts must be MX
+ * hosts the scenario serves. Both return 0, or -1 with a one-line reason. */
+struct lab_mx_rec {
+    int pref;
+    char *host;
+};
+struct lab_published {
+    char **sts, **tlsrpt;
+    size_t nsts, ntlsrpt;
+    struct lab_mx_rec *mx;
+    size_t nmx;
+    bool has_policy;
+    char *policy; /* the body served (bytes as served, CRLF or LF) */
+    size_t policy_len;
+};
+int lab_published_get(const struct lab *lab, size_t i, struct lab_published *p);
+int lab_published_set(struct lab *lab, size_t i, const struct lab_published *p, char *err,
+                      size_t errlen);
+void lab_published_free(struct lab_published *p);
+/* lab_scenario_find - the index of the served scenario with that domain, or -1. */
+long lab_scenario_find(const struct lab *lab, const char *domain);
+
 /* What a scenario file declares, for pickers, listings and tests. */
 struct lab_scenario_info {
     char *name;        /* file name without .scn, e.g. "all-good" */
@@ -85,6 +129,33 @@ struct lab_scenario_info {
  * Returns the count (0 with *out NULL when the directory is missing or empty). */
 size_t lab_scenarios(const char *scenario_dir, struct lab_scenario_info **out);
 void lab_scenarios_free(struct lab_scenario_info *v, size_t n);
+
+/* Lessons (assets/lessons/NAME.lesson, format in assets/lessons/README.md): an ordered list of
+ * scenarios, each with a question of 2 to 4 choices and the right one. */
+#define LAB_LESSON_CHOICES_MAX 4
+#define LAB_LESSON_DEFAULT "mta-sts-101"
+struct lab_lesson_case {
+    char *scenario;  /* scenario file name */
+    char *domain;    /* the neutral name it is served under: caseN.mxray.test */
+    char *question;
+    char *choices[LAB_LESSON_CHOICES_MAX];
+    size_t nchoices;
+    int answer;      /* 1-based */
+    bool editable;   /* a fix-it exercise: the student edits the published data */
+};
+struct lab_lesson {
+    char *name, *title, *about;
+    struct lab_lesson_case *cases;
+    size_t ncases;
+};
+/* lab_lesson_load - the lesson NAME through the asset search order; NULL with a one-line
+ * reason ("NAME.lesson:LINE: ...") in err. lab_lesson_parse does the same from text. */
+struct lab_lesson *lab_lesson_load(const char *name, char *err, size_t errlen);
+struct lab_lesson *lab_lesson_parse(const char *text, size_t len, const char *name, char *err,
+                                    size_t errlen);
+void lab_lesson_free(struct lab_lesson *l);
+/* lab_lessons - the names of every lesson, sorted; caller frees each and the array. */
+size_t lab_lessons(char ***names);
 
 /* lab_asset_dir - the asset directory of the scenarios ("scenarios": $MXRAY_ASSETS/scenarios
  * when it exists, else the copy built into mxray; see assets.h), for lab_start and

@@ -1,18 +1,22 @@
 /* lab_dns - an authoritative DNS responder for the lab zone (mxray.test), UDP and TCP.
  *
- * Answers A, AAAA, MX, TXT and CNAME (following CNAMEs inside the lab data, at most 8 hops),
- * with AA set and no recursion. NXDOMAIN when a name does not exist, NOERROR with no answer
- * (NODATA) when it exists, or is an empty non-terminal, but lacks the type; REFUSED outside the
- * zone. No NS or SOA: the lab is only ever asked directly. UDP replies above 512 bytes (or the
- * client's EDNS size) are truncated with TC so clients retry over TCP, where messages carry a
- * two-byte length prefix (RFC 1035 4.2.2). The records belong to the scenarios the caller
- * keeps alive until lab_dns_free.
+ * Answers A, AAAA, MX, TXT, CNAME, TLSA and DNSKEY (following CNAMEs inside the lab data, at
+ * most 8 hops), with AA set and no recursion. NXDOMAIN when a name does not exist, NOERROR with
+ * no answer (NODATA) when it exists, or is an empty non-terminal, but lacks the type; REFUSED
+ * outside the zone. No NS or SOA: the lab is only ever asked directly. UDP replies above 512
+ * bytes (or the client's EDNS size) are truncated with TC so clients retry over TCP, where
+ * messages carry a two-byte length prefix (RFC 1035 4.2.2). The records belong to the
+ * scenarios the caller keeps alive until lab_dns_free.
  *
- * DNSSEC is played, not done: the lab answers as a validating resolver would. For a query with
- * the DO bit (RFC 3225) or AD (RFC 6840 5.7), AD is set on NOERROR and NXDOMAIN answers whose
- * name lies in a scenario marked "dnssec: signed"; "tlsa_lookup: servfail" answers SERVFAIL for
- * that MX host's TLSA name, as a validator does for bogus data (RFC 4035 5.5). No RRSIG is
- * ever sent. TLSA records (type 52) are served like any other. */
+ * DNSSEC: a scenario marked "dnssec: signed" is a signed zone for real. Its apex has a DNSKEY
+ * (lab_sign.c), and a query with the DO bit (RFC 3225) gets an RRSIG beside every RRset of the
+ * answer (RFC 4035 3.1.1), so `dig +dnssec` shows signatures that verify against that DNSKEY.
+ * The lab also plays the validating resolver in front of it: for DO (or AD, RFC 6840 5.7) it
+ * sets AD on NOERROR and NXDOMAIN answers in a signed zone. Denial of existence is not signed
+ * (no NSEC): NODATA and NXDOMAIN answers carry no proof. "tlsa_lookup: servfail" answers
+ * SERVFAIL for that MX host's TLSA name, as a validator does for bogus data (RFC 4035 5.5);
+ * with CD (checking disabled, RFC 4035 3.2.2) it answers the records with a signature that
+ * does not verify, which is what such a validator saw. */
 #include "lab_int.h"
 #include "mx_limits.h"
 #include "loop.h"
@@ -24,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DNS_HDR 12
@@ -48,7 +53,14 @@ struct lab_dns {
     size_t nsigned;
     char **servfail;          /* names that answer SERVFAIL (owned) */
     size_t nservfail;
+    struct lab_zone_key **keys; /* one per signed zone (owned) */
+    size_t nkeys;
+    struct lab_rr *dnskey;    /* the DNSKEY record of each signed zone (owned) */
 };
+
+#define DNS_T_RRSIG 46
+#define DNS_T_DNSKEY 48
+#define DNS_ANSWERS_MAX 64 /* records of one answer that get signed */
 
 int lab_dns_port_of(const struct lab_dns *d)
 {
@@ -129,7 +141,7 @@ static const struct lab_rr *find_cname(const struct lab_dns *d, const char *name
 /* add_answers - the records for name/type, following CNAMEs; returns the rcode, which
  * (RFC 6604) describes the last name of the chain. */
 static int add_answers(const struct lab_dns *d, struct msg *m, const char *qname, unsigned qtype,
-                       unsigned *count)
+                       unsigned *count, const struct lab_rr **added, size_t *nadded)
 {
     const char *name = qname;
     for (int hop = 0; hop <= DNS_HOPS_MAX; hop++) {
@@ -141,6 +153,8 @@ static int add_answers(const struct lab_dns *d, struct msg *m, const char *qname
             if (!strcasecmp(r->owner, name) && (r->type == qtype || qtype == 255)) {
                 put_rr(m, r);
                 found++;
+                if (*nadded < DNS_ANSWERS_MAX)
+                    added[(*nadded)++] = r;
             }
         }
         *count += found;
@@ -151,6 +165,8 @@ static int add_answers(const struct lab_dns *d, struct msg *m, const char *qname
             return name_exists(d, name) ? RCODE_OK : RCODE_NXDOMAIN;
         put_rr(m, cn);
         (*count)++;
+        if (*nadded < DNS_ANSWERS_MAX)
+            added[(*nadded)++] = cn;
         name = cn->target;
     }
     return RCODE_OK;
@@ -210,6 +226,48 @@ static bool is_signed(const struct lab_dns *d, const char *name)
     return false;
 }
 
+/* do_bit - the query's OPT record asks for DNSSEC records (RFC 3225 3). */
+static bool do_bit(const unsigned char *q, size_t qlen, size_t qend)
+{
+    return edns_size(q, qlen, qend) && (q[qend + 7] & 0x80);
+}
+
+/* zone_key - the key of the innermost signed zone holding name, or NULL. */
+static const struct lab_zone_key *zone_key(const struct lab_dns *d, const char *name)
+{
+    const struct lab_zone_key *best = NULL;
+    for (size_t i = 0; i < d->nkeys; i++) {
+        const char *z = lab_sign_zone(d->keys[i]);
+        if (lab_name_under(name, z) && (!best || strlen(z) > strlen(lab_sign_zone(best))))
+            best = d->keys[i];
+    }
+    return best;
+}
+
+/* add_signatures - an RRSIG after the answer for each RRset in it that lies in a signed zone
+ * (records of one RRset are consecutive: add_answers emits them together). */
+static void add_signatures(const struct lab_dns *d, struct msg *m, const struct lab_rr **rr,
+                           size_t n, bool corrupt, unsigned *count)
+{
+    time_t now = time(NULL);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && rr[j]->type == rr[i]->type && !strcasecmp(rr[j]->owner, rr[i]->owner))
+            j++;
+        const struct lab_zone_key *k = zone_key(d, rr[i]->owner);
+        unsigned char *sig;
+        size_t siglen;
+        if (k && !lab_sign_rrset(k, rr + i, j - i, now, corrupt, &sig, &siglen)) {
+            struct lab_rr s = {.owner = rr[i]->owner, .type = DNS_T_RRSIG, .rdata = sig,
+                               .rdlen = siglen};
+            put_rr(m, &s);
+            (*count)++;
+            free(sig);
+        }
+        i = j;
+    }
+}
+
 static bool is_servfail(const struct lab_dns *d, const char *name)
 {
     for (size_t i = 0; i < d->nservfail; i++)
@@ -218,10 +276,11 @@ static bool is_servfail(const struct lab_dns *d, const char *name)
     return false;
 }
 
-static void put_opt(struct msg *m)
+/* put_opt - our OPT record; DO echoed when the query set it (RFC 3225 3). */
+static void put_opt(struct msg *m, bool dnssec_ok)
 {
-    static const unsigned char opt[] = {0, 0, 41, DNS_EDNS_MAX >> 8, DNS_EDNS_MAX & 0xff,
-                                        0, 0, 0, 0, 0, 0};
+    unsigned char opt[] = {0, 0, 41, DNS_EDNS_MAX >> 8, DNS_EDNS_MAX & 0xff,
+                           0, 0, dnssec_ok ? 0x80 : 0, 0, 0, 0};
     put(m, opt, sizeof opt);
 }
 
@@ -249,6 +308,10 @@ size_t lab_dns_answer(const struct lab_dns *d, const unsigned char *q, size_t ql
     int rcode;
     unsigned count = 0;
     size_t head = m.len;
+    const struct lab_rr *added[DNS_ANSWERS_MAX];
+    size_t nadded = 0;
+    bool dok = qend > 0 && do_bit(q, qlen, (size_t)qend);
+    bool cd = (q[3] & 0x10) != 0, bogus = false;
     if (qend < 0) {
         rcode = RCODE_FORMERR;
     } else {
@@ -258,12 +321,14 @@ size_t lab_dns_answer(const struct lab_dns *d, const unsigned char *q, size_t ql
             rcode = RCODE_NOTIMP;
         else if (qclass != 1 || !lab_name_under(name, LAB_ZONE))
             rcode = RCODE_REFUSED;
-        else if (is_servfail(d, name))
+        else if ((bogus = is_servfail(d, name)) && !cd)
             rcode = RCODE_SERVFAIL;
         else
-            rcode = add_answers(d, &m, name, qtype, &count);
+            rcode = add_answers(d, &m, name, qtype, &count, added, &nadded);
     }
-    bool ad = qend > 0 && (rcode == RCODE_OK || rcode == RCODE_NXDOMAIN) &&
+    if (dok && nadded)
+        add_signatures(d, &m, added, nadded, bogus, &count);
+    bool ad = qend > 0 && (rcode == RCODE_OK || rcode == RCODE_NXDOMAIN) && !bogus &&
               wants_dnssec(q, qlen, (size_t)qend) && is_signed(d, name);
     if (m.overflow) { /* too big for this transport: no answers, TC set, client retries TCP */
         m.overflow = false;
@@ -273,7 +338,7 @@ size_t lab_dns_answer(const struct lab_dns *d, const unsigned char *q, size_t ql
     }
     bool opt = edns && m.len + 11 <= m.cap;
     if (opt)
-        put_opt(&m);
+        put_opt(&m, dok);
     out[3] = (unsigned char)(rcode | (ad ? 0x20 : 0));
     out[6] = (unsigned char)(count >> 8);
     out[7] = (unsigned char)count;
@@ -363,6 +428,30 @@ static int bind_pair(struct lab_dns *d, char *err, size_t errlen)
     return -1;
 }
 
+/* make_keys - a key and a DNSKEY record for every signed zone. */
+static int make_keys(struct lab_dns *d, char *err, size_t errlen)
+{
+    d->dnskey = xcalloc(d->nsigned ? d->nsigned : 1, sizeof *d->dnskey);
+    for (size_t i = 0; i < d->nsigned; i++) {
+        struct lab_zone_key *k = lab_sign_key_new(d->signed_zones[i]);
+        if (!k) {
+            snprintf(err, errlen, "cannot make a DNSSEC key for %s", d->signed_zones[i]);
+            return -1;
+        }
+        xptr_push((void ***)&d->keys, &d->nkeys, k);
+        struct lab_rr *r = &d->dnskey[i];
+        size_t len;
+        const unsigned char *rd = lab_sign_dnskey(k, &len);
+        r->owner = xstrdup(d->signed_zones[i]);
+        r->type = DNS_T_DNSKEY;
+        r->rdata = xmalloc(len);
+        memcpy(r->rdata, rd, len);
+        r->rdlen = len;
+        xptr_push((void ***)&d->rr, &d->nrr, r);
+    }
+    return 0;
+}
+
 struct lab_dns *lab_dns_new(struct loop *l, struct lab_conn_set *conns, struct lab_scn *const *s,
                             size_t n, char *err, size_t errlen)
 {
@@ -380,7 +469,7 @@ struct lab_dns *lab_dns_new(struct loop *l, struct lab_conn_set *conns, struct l
                 xptr_push((void ***)&d->servfail, &d->nservfail,
                           xasprintf("_25._tcp.%s", s[i]->mx[j].host));
     }
-    if (bind_pair(d, err, errlen)) {
+    if (make_keys(d, err, errlen) || bind_pair(d, err, errlen)) {
         lab_dns_free(d);
         return NULL;
     }
@@ -406,7 +495,24 @@ void lab_dns_free(struct lab_dns *d)
     for (size_t i = 0; i < d->nservfail; i++)
         free(d->servfail[i]);
     free(d->servfail);
+    for (size_t i = 0; i < d->nkeys; i++) {
+        lab_sign_key_free(d->keys[i]);
+        free(d->dnskey[i].owner);
+        free(d->dnskey[i].rdata);
+    }
+    free(d->keys);
+    free(d->dnskey);
     free(d);
+}
+
+void lab_dns_reload(struct lab_dns *d, struct lab_scn *const *s, size_t n)
+{
+    d->nrr = 0; /* the array stays; its pointers are replaced */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < s[i]->nrr; j++)
+            xptr_push((void ***)&d->rr, &d->nrr, &s[i]->rr[j]);
+    for (size_t i = 0; i < d->nkeys; i++)
+        xptr_push((void ***)&d->rr, &d->nrr, &d->dnskey[i]);
 }
 
 void lab_dns_add(struct lab_dns *d, const struct lab_rr *rr)

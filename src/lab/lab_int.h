@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <time.h>
 #include <openssl/ssl.h>
 #include "lab.h"
 
@@ -81,6 +82,14 @@ struct lab_scn {
     size_t nmx;
     bool signed_zone;      /* "dnssec: signed": the lab DNS sets AD on answers in the domain */
 };
+
+/* lab.c: the scenario model of served scenario i (NULL out of range), and the TLSA records
+ * the lab publishes for MX host (0 when none). */
+const struct lab_scn *lab_scn_of(const struct lab *lab, size_t i);
+/* lab_reload_dns - after scenario records changed: the DNS serves them, TLSA included. */
+void lab_reload_dns(struct lab *lab);
+struct lab_scn *lab_scn_mut(struct lab *lab, size_t i);
+size_t lab_host_tlsa(const struct lab *lab, const char *host, const struct lab_rr **rr);
 
 /* lab_scn.c */
 /* lab_scn_load - parse one file; name is the scenario name (file name without .scn).
@@ -159,6 +168,9 @@ struct lab_dns *lab_dns_new(struct loop *l, struct lab_conn_set *conns, struct l
                             size_t n, char *err, size_t errlen);
 int lab_dns_port_of(const struct lab_dns *d);
 void lab_dns_free(struct lab_dns *d);
+/* lab_dns_reload - serve the scenarios' records anew (after an edit changed their arrays);
+ * lab_dns_add's records must be added again afterwards. */
+void lab_dns_reload(struct lab_dns *d, struct lab_scn *const *s, size_t n);
 /* lab_dns_add - serve one more record (borrowed; it must outlive the DNS server). */
 void lab_dns_add(struct lab_dns *d, const struct lab_rr *rr);
 
@@ -175,6 +187,20 @@ bool lab_dane_wants_ca(const struct lab_mx *mx);
  * stay silent. udp: limit to 512 bytes or the query's EDNS size, setting TC when cut. */
 size_t lab_dns_answer(const struct lab_dns *d, const unsigned char *q, size_t qlen,
                       unsigned char *out, size_t outcap, bool udp);
+
+/* lab_sign.c - DNSSEC for "dnssec: signed" zones: one ECDSA P-256 key (algorithm 13) each */
+struct lab_zone_key;
+struct lab_zone_key *lab_sign_key_new(const char *zone); /* NULL when OpenSSL fails */
+void lab_sign_key_free(struct lab_zone_key *z);
+const char *lab_sign_zone(const struct lab_zone_key *z);
+/* lab_sign_dnskey - the DNSKEY RDATA (RFC 4034 2.1) of the zone's key. */
+const unsigned char *lab_sign_dnskey(const struct lab_zone_key *z, size_t *len);
+uint16_t lab_sign_key_tag(const struct lab_zone_key *z);
+/* lab_sign_rrset - the RRSIG RDATA (RFC 4034 3.1) over the n records of one RRset (same owner
+ * and type), valid from an hour before now for a week; corrupt: a signature that does not
+ * verify (bogus data). *out is the caller's to free. 0, or -1 on failure. */
+int lab_sign_rrset(const struct lab_zone_key *z, const struct lab_rr *const *set, size_t n,
+                   time_t now, bool corrupt, unsigned char **out, size_t *outlen);
 
 /* lab_https.c */
 struct lab_https;

@@ -46,6 +46,11 @@ n=$(awk 'NR > 1 && NF == 0 { exit } NR > 1 { n++ } END { print n + 0 }' <<<"$lis
 [ "$rc" = 0 ] && [ "$n" = "$want" ] && ok "copy: demo --list lists all $want scenarios" ||
     bad "copy: demo --list exit $rc, $n of $want scenarios: $(head -3 <<<"$list")"
 grep -q '^all-good ' <<<"$list" && ok "copy: all-good listed" || bad "copy: no all-good"
+# Lessons are assets too: the copy lists the built-in lesson and prints its handout.
+run_copy lesson --list 2>&1 | grep -q '^mta-sts-101 ' && ok "copy: lesson --list" ||
+    bad "copy: lesson --list lacks mta-sts-101"
+[ "$(run_copy lesson --handout 2>/dev/null | grep -c '^## Case ')" -ge 10 ] &&
+    ok "copy: lesson --handout, every case" || bad "copy: lesson --handout incomplete"
 
 # The copy serves a scenario and checks it through its own lab (scenario files compiled in).
 run_copy lab --env all-good >"$TMP/lab.env" 2>"$TMP/lab.err" &

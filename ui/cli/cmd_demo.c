@@ -7,6 +7,7 @@
 #include "cmd_demo.h"
 #include "assets.h"
 #include "cmd_lab.h"
+#include "lesson_edit.h"
 #include "diag.h"
 #include "dns.h"
 #include "https.h"
@@ -21,9 +22,13 @@
 
 static int usage(FILE *f, int rc)
 {
-    fputs("usage: mxray demo [--no-color] [SCENARIO]\n"
+    fputs("usage: mxray demo [--no-color] [--no-spoilers] [SCENARIO]\n"
+          "       mxray demo --editable SCENARIO\n"
           "       mxray demo --list\n"
-          "Open the TUI on the built-in MTA-STS lab: a picker of scenarios, or one directly.\n",
+          "Open the TUI on the built-in MTA-STS lab: a picker of scenarios, or one directly.\n"
+          "  --no-spoilers  the picker shows names only: no summaries, no lesson texts\n"
+          "  --editable     E opens what the domain publishes (TXT records, MX set, policy)\n"
+          "                 in $EDITOR; the lab serves the edit and the check runs again\n",
           f);
     return rc;
 }
@@ -55,7 +60,8 @@ static long find_choice(const struct lab_scenario_info *v, size_t n, const char 
     return -1;
 }
 
-static int run(const char *dir, const char *scenario, bool no_color)
+static int run(const char *dir, const char *scenario, bool no_color, bool no_spoilers,
+               bool editable)
 {
     struct lab_scenario_info *info;
     size_t n = lab_scenarios(dir, &info);
@@ -85,7 +91,12 @@ static int run(const char *dir, const char *scenario, bool no_color)
         .engine = &e, .opts = &opts, .no_color = no_color, .choices = choices, .nchoices = n,
         .resolver_desc = lab_resolver(lab), .zone = LAB_ZONE,
         .domain = pick >= 0 ? info[pick].domain : NULL,
-        .input = pick >= 0 ? info[pick].domain : NULL};
+        .input = pick >= 0 ? info[pick].domain : NULL, .no_spoilers = no_spoilers};
+    struct lesson_editor ed = {.lab = lab};
+    if (editable) {
+        c.edit = lesson_edit;
+        c.edit_arg = &ed;
+    }
     int rc = tui_run(&c);
     lab_stop(lab); /* before engine_fini: the lab's watches live on the engine's loop */
     engine_fini(&e);
@@ -98,6 +109,7 @@ int cmd_demo(int argc, char **argv)
 {
     bool no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0];
     const char *scenario = NULL;
+    bool no_spoilers = false, editable = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--list"))
             return cmd_demo_list();
@@ -105,6 +117,10 @@ int cmd_demo(int argc, char **argv)
             return usage(stdout, 0);
         if (!strcmp(argv[i], "--no-color"))
             no_color = true;
+        else if (!strcmp(argv[i], "--no-spoilers"))
+            no_spoilers = true;
+        else if (!strcmp(argv[i], "--editable"))
+            editable = true;
         else if (argv[i][0] == '-' || scenario)
             return usage(stderr, 64);
         else
@@ -115,5 +131,9 @@ int cmd_demo(int argc, char **argv)
         fprintf(stderr, "mxray demo: no scenarios (searched %s)\n", asset_search_desc());
         return 69;
     }
-    return run(dir, scenario, no_color);
+    if (editable && !scenario) {
+        fprintf(stderr, "mxray demo: --editable needs a SCENARIO\n");
+        return usage(stderr, 64);
+    }
+    return run(dir, scenario, no_color, no_spoilers, editable);
 }

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#define GUIDE_ALL_MAX 8 /* scenarios whose commands the guide prints in full */
+
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -53,25 +55,6 @@ int cmd_demo_list(void)
     return 0;
 }
 
-/* first_mapping - the first connect-to mapping of scenario i for port (":443:" or ":25:"). */
-static const char *first_mapping(const struct lab *lab, size_t i, const char *port)
-{
-    const char *const *m;
-    size_t n = lab_scenario_connect_to(lab, i, &m);
-    for (size_t j = 0; j < n; j++)
-        if (strstr(m[j], port))
-            return m[j];
-    return NULL;
-}
-
-/* host_of - the HOST part of a mapping, into buf. */
-static const char *host_of(const char *mapping, char *buf, size_t len)
-{
-    const char *colon = strchr(mapping, ':');
-    snprintf(buf, len, "%.*s", colon ? (int)(colon - mapping) : 0, mapping);
-    return buf;
-}
-
 static void print_commands(const struct lab *lab, size_t i)
 {
     const char *dom = lab_scenario_domain(lab, i);
@@ -82,20 +65,11 @@ static void print_commands(const struct lab *lab, size_t i)
     for (size_t j = 0; j < n; j++)
         printf(" \\\n      --connect-to %s", m[j]);
     printf(" \\\n      %s\n", dom);
-    printf("  dig @127.0.0.1 -p %d +norecurse TXT _mta-sts.%s\n", lab_dns_port(lab), dom);
-    printf("  dig @127.0.0.1 -p %d +norecurse MX %s\n", lab_dns_port(lab), dom);
-    char host[300];
-    const char *pol = first_mapping(lab, i, ":443:");
-    if (pol)
-        printf("  curl -sS -i --cacert %s --connect-to %s https://%s/.well-known/mta-sts.txt\n",
-               lab_ca_file(lab), pol, host_of(pol, host, sizeof host));
-    const char *mx = first_mapping(lab, i, ":25:");
-    if (mx) {
-        host_of(mx, host, sizeof host);
-        printf("  openssl s_client -starttls smtp -connect 127.0.0.1:%d -servername %s -CAfile %s "
-               "-verify_hostname %s -brief\n",
-               lab_smtp_port(lab, host), host, lab_ca_file(lab), host);
-    }
+    struct lab_cmd *c;
+    size_t nc = lab_scenario_commands(lab, i, false, &c);
+    for (size_t j = 0; j < nc; j++)
+        printf("  # %s\n  %s\n", c[j].why, c[j].cmd);
+    lab_cmds_free(c, nc);
 }
 
 /* print_wrapped - text after a label, wrapped at 80 columns with a hanging indent. */
@@ -161,12 +135,13 @@ static void print_guide(const struct lab *lab)
     struct lab_scenario_info *v = NULL;
     const char *dir = lab_asset_dir();
     size_t nv = dir ? lab_scenarios(dir, &v) : 0;
-    for (size_t i = 0; i < ns && i < 3; i++) {
+    size_t shown = ns <= GUIDE_ALL_MAX ? ns : 3; /* a few named scenarios: all; every one: 3 */
+    for (size_t i = 0; i < shown; i++) {
         print_commands(lab, i);
         print_lesson(v, nv, lab_scenario_name(lab, i));
     }
     lab_scenarios_free(v, nv);
-    if (ns > 3)
+    if (ns > shown)
         printf("\n(mxray lab SCENARIO prints these commands for that scenario.)\n");
     fflush(stdout);
 }

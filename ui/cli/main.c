@@ -3,6 +3,7 @@
 #include "cmd_demo.h"
 #include "cmd_history.h"
 #include "cmd_lab.h"
+#include "cmd_lesson.h"
 #include "cmd_lint.h"
 #include "cmd_tui.h"
 #include "problems_doc.h"
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
         return cmd_lint(argc - 1, argv + 1);
     if (strcmp(cmd, "lab") == 0)
         return cmd_lab(argc - 1, argv + 1);
+    if (strcmp(cmd, "lesson") == 0)
+        return cmd_lesson(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
     return cmd_tui(argc, argv);

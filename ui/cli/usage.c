@@ -29,6 +29,8 @@ void usage_main(FILE *f)
             "  mxray lint tlsrpt-record TEXT          validate one _smtp._tls TXT record\n"
             "  mxray demo [SCENARIO | --list]         the built-in teaching lab, offline\n"
             "  mxray lab [SCENARIO...]                serve the lab for other tools\n"
+            "  mxray lesson [NAME]                    a class: questions before verdicts\n"
+            "  mxray lesson --handout [NAME]          the lesson as Markdown, for printing\n"
             "  mxray --list-problems                  every problem code (Markdown)\n"
             "  mxray --help | --version\n"
             "\n"

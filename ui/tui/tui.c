@@ -9,6 +9,7 @@
 #include "tui_int.h"
 #include "tui_export.h"
 #include "tui_keys.h"
+#include "tui_lesson.h"
 #include "view_cert.h"
 #include "domain.h"
 #include "loop.h"
@@ -56,6 +57,7 @@ enum tui_screen tui_screen_in(const struct tui *t, enum tui_view v)
     case TV_MATRIX: return TS_MATRIX;
     case TV_LEARN: return TS_LEARN;
     case TV_HELP: return TS_HELP;
+    case TV_LESSON: return TS_LEARN; /* a text to scroll, like learn */
     }
     return TS_TREE;
 }
@@ -139,7 +141,9 @@ static void on_event(void *arg, const struct diag_event *ev)
 {
     struct tui *t = arg;
     t->dirty = true;
-    if (ev->type == DIAG_EV_DONE) {
+    if (ev->type == DIAG_EV_DONE && tui_lesson_done_msg(t)) {
+        set_msg(t, TR_DIM, "%s", tui_lesson_done_msg(t));
+    } else if (ev->type == DIAG_EV_DONE) {
         char ms[32];
         enum verdict v = report_verdict(ev->report);
         set_msg(t, v == VERDICT_FAIL ? TR_FAIL : v == VERDICT_WARN ? TR_WARN : TR_OK,
@@ -193,6 +197,32 @@ static void start(struct tui *t, const char *domain_arg, const char *input_arg)
         pop(t);
     push(t, TV_MAIN);
     t->dirty = true;
+}
+
+void tui_start(struct tui *t, const char *domain)
+{
+    start(t, domain, domain);
+}
+
+void tui_restart(struct tui *t)
+{
+    if (t->diag)
+        start(t, t->domain, diag_report(t->diag)->input);
+}
+
+void tui_push(struct tui *t, enum tui_view v)
+{
+    push(t, v);
+}
+
+void tui_set_msg(struct tui *t, enum tui_role role, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    set_msg(t, role, "%s", s);
+    free(s);
 }
 
 static bool running(const struct tui *t)
@@ -459,7 +489,10 @@ static bool global_key(struct tui *t, enum tui_action a)
             push(t, TV_HELP);
         return true;
     case TA_REDRAW: clearok(curscr, TRUE); return true;
-    case TA_NEW: prompt_open(t, TP_DOMAIN); return true;
+    case TA_NEW:
+        if (!t->c->lesson) /* in a class, n is the next case (tui_lesson_key) */
+            prompt_open(t, TP_DOMAIN);
+        return true;
     case TA_PICKER:
         if (t->c->nchoices) {
             t->depth = 1; /* the picker is always at the bottom when there are choices */
@@ -549,6 +582,8 @@ static void key(struct tui *t, int rc, wint_t wc)
         return;
     }
     t->msg[0] = '\0';
+    if (tui_lesson_key(t, rc, wc))
+        return;
     enum tui_action a = tui_keys_action((int)wc);
     if (rc == OK && wc >= KEY_MIN)
         a = TA_NONE; /* a character that happens to equal a KEY_* code */
@@ -562,7 +597,7 @@ static void key(struct tui *t, int rc, wint_t wc)
     case TV_PICKER: picker_key(t, a); break;
     case TV_MAIN: main_key(t, a); break;
     case TV_CERT: cert_key(t, a); break;
-    case TV_MATRIX: case TV_LEARN: case TV_HELP: scroll_key(t, a); break;
+    case TV_MATRIX: case TV_LEARN: case TV_HELP: case TV_LESSON: scroll_key(t, a); break;
     }
 }
 
@@ -688,6 +723,7 @@ int tui_run(const struct tui_config *c)
         return 1;
     }
     loop_watch(c->engine->loop, STDIN_FILENO, POLLIN, on_stdin, t);
+    tui_lesson_init(t);
     first_screen(t);
     t->dirty = true;
     while (!t->quit && !g_signal)
@@ -698,6 +734,8 @@ int tui_run(const struct tui_config *c)
     if (t->diag)
         diag_free(t->diag);
     tui_model_free(&t->model);
+    tui_lesson_free(t);
+    free(t->edit_msgs);
     for (size_t i = 0; i < t->nhistory; i++)
         free(t->history[i]);
     int status = g_signal ? 128 + g_signal : 0;

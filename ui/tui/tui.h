@@ -18,6 +18,29 @@ struct tui_choice {
     const char *sender; /* what a sending MTA does */
     const char *fix;    /* how to fix it */
 };
+/* One case of a lesson (mxray lesson): the walk-through of domain runs as usual, but problem
+ * codes, fixes and verdict words stay hidden until the question is answered (keys 1-4). */
+struct tui_lesson_case {
+    const char *title;                /* neutral: "Case 4" */
+    const char *domain;               /* served under a neutral name */
+    const char *question;
+    const char *const *choices;
+    size_t nchoices;                  /* 2..4 */
+    int answer;                       /* 1-based */
+    bool editable;                    /* E opens the published data (fix-it) */
+    const char *what, *sender, *fix;  /* the scenario's lesson text, shown after the answer */
+};
+struct tui_lesson {
+    const char *title;
+    const struct tui_lesson_case *cases;
+    size_t ncases;
+};
+/* tui_edit_fn - fix-it: called by E with the terminal given back (curses suspended); opens
+ * what domain publishes in the user's editor and makes the lab serve the result. Returns 1
+ * when the lab serves an edit (the TUI re-runs the check), 0 when nothing changed, -1 when the
+ * edit was refused: *msgs (caller frees) holds the reasons, one per line. */
+typedef int (*tui_edit_fn)(void *arg, const char *domain, char **msgs);
+
 struct tui_config {
     struct engine *engine;          /* from diag.h; loop + dns + https, already initialised */
     const struct diag_opts *opts;   /* used for every diagnosis started */
@@ -28,6 +51,10 @@ struct tui_config {
     const char *resolver_desc;      /* shown in the header */
     const char *export_dir;         /* where e writes files; NULL = current dir */
     const char *zone;               /* the demo's lab zone: n accepts only names under it */
+    const struct tui_lesson *lesson; /* non-NULL: a class (mxray lesson), cases in order */
+    bool no_spoilers;               /* picker: names only, no summaries or lesson texts */
+    tui_edit_fn edit;               /* non-NULL: E edits the published data of the domain */
+    void *edit_arg;
 };
 int tui_run(const struct tui_config *c); /* returns the process exit status */
 

@@ -8,6 +8,7 @@
 #include "tui_int.h"
 #include "tui_keys.h"
 #include "tui_learn.h"
+#include "tui_lesson.h"
 #include "view_cert.h"
 #include "view_detail.h"
 #include "present.h"
@@ -126,6 +127,10 @@ static void draw_header(struct tui *t)
     enum step_state vs = verdict_state(v);
     x += put(0, x, COLS - x, bar | A_BOLD, r->domain);
     x += put(0, x, COLS - x, bar, "  ");
+    if (tui_lesson_hiding(t)) { /* a class: no verdict before the answer */
+        put(0, x, COLS - x, bar, r->done ? "answer to see the verdict" : "checking ...");
+        return;
+    }
     /* the verdict right after the domain, so a narrow terminal still shows it */
     snprintf(buf, sizeof buf, "%s %s", tui_state_symbol(vs, t->utf8, t->spin), verdict_name(v));
     attr_t va = t->color ? (role_attr[tui_state_role(vs)] | A_REVERSE) : (bar | A_BOLD);
@@ -289,12 +294,20 @@ static void draw_tree_row(struct tui *t, const struct tui_row *row, int y, int x
     cx += row->depth * 2;
     const char *sym = tui_state_symbol(row->state, t->utf8, t->spin);
     attr_t sa = focus ? base : role_attr[tui_state_role(row->state)] | base;
+    bool hide = tui_lesson_hiding(t) && row->state != ST_RUNNING && row->state != ST_WAITING;
+    if (hide) { /* a class before the answer: a neutral mark, no colour, no badge */
+        sym = t->utf8 ? "\u2022" : "*";
+        sa = base;
+        if (row->state == ST_NA)
+            ms[0] = '\0';
+    }
     cx += put(y, cx, x + w - cx, sa, sym);
     cx += put(y, cx, x + w - cx, base, " ");
     int room = x + w - cx - MS_COLS - 1 - (row->mark ? 2 : 0);
     char badge[96];
     int lw = tui_text_width(row->label);
-    int bw = badge_fit(t, &row->badge, lw, room, badge, sizeof badge), lroom = room - bw;
+    int bw = hide ? 0 : badge_fit(t, &row->badge, lw, room, badge, sizeof badge);
+    int lroom = room - bw;
     cx += put_cut(y, cx, lroom, base, row->label, t->utf8); /* cut by the badge or the pane */
     if (row->mark)
         cx += 1 + put(y, cx + 1, 2, focus ? base : role_attr[TR_MARK], t->utf8 ? "≠" : "<>");
@@ -336,6 +349,7 @@ static void draw_detail(struct tui *t, int x, int w, bool focus)
     struct view_ctx v = ctx_of(t);
     if (t->model.n && v.r)
         view_detail_build(&lines, &v, &t->model.rows[t->sel]);
+    tui_lesson_filter(t, &lines);
     t->detail_total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->detail_scroll);
     pane_title(t, L->body_y, x, w, focus, L->one_pane ? " Detail (Tab: tree)" : " Detail",
                t->detail_scroll, t->detail_total, L->list_h);
@@ -358,6 +372,7 @@ static void draw_cert(struct tui *t, int x, int w)
         snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
                  tls->nchain, row->cert_owner, row->cert_where);
         view_cert_build(&lines, &v, row);
+        tui_lesson_filter(t, &lines);
     }
     int total = draw_box(&lines, 2, L->list_y, x + 1, w - 1, L->list_h, &t->view_scroll);
     pane_title(t, L->body_y, x, w, true, title, t->view_scroll, total, L->list_h);
@@ -439,6 +454,18 @@ static void draw_main(struct tui *t, enum tui_view top)
         draw_cert(t, L->det_x, L->det_w);
     else
         draw_detail(t, L->det_x, L->det_w, t->focus_detail);
+}
+
+/* draw_lesson_box - a class: the case's question under the panes (tui_lesson.c). */
+static void draw_lesson_box(struct tui *t, int rows)
+{
+    struct tui_lines l = {0};
+    char title[400];
+    int y = LINES - 1 - rows, scroll = 0;
+    tui_lesson_box(t, &l, title, sizeof title);
+    pane_title(t, y, 0, COLS, true, title, 0, 0, 0);
+    draw_box(&l, 5, y + 1, 1, COLS - 2, rows - 1, &scroll);
+    tui_lines_clear(&l);
 }
 
 static void draw_cell(struct tui *t, int y, int x, int w, const struct view_matrix_cell *c)
@@ -588,7 +615,7 @@ static void draw_learn(struct tui *t)
         tui_lines_addn(&l, raw.v[i].role, raw.v[i].indent, s);
         free(s);
     }
-    const struct tui_choice *ch = choice_of(t, r);
+    const struct tui_choice *ch = t->c->no_spoilers ? NULL : choice_of(t, r);
     if (ch) { /* a demo scenario: what this one is about, after the step's general text */
         tui_lines_addn(&l, TR_NORMAL, 0, "");
         tui_lines_add(&l, TR_TITLE, 0, "This scenario: %s", ch->name);
@@ -678,10 +705,11 @@ static void draw_picker(struct tui *t)
         attr_t a = k == t->pick_sel ? role_attr[TR_SELECTED] : A_NORMAL;
         fill(L->list_y + i, 0, COLS, a);
         put(L->list_y + i, 2, namew, a | A_BOLD, ch->name);
-        put_cut(L->list_y + i, namew + 4, COLS - namew - 5, a, ch->summary ? ch->summary : "",
-                t->utf8);
+        if (!t->c->no_spoilers)
+            put_cut(L->list_y + i, namew + 4, COLS - namew - 5, a,
+                    ch->summary ? ch->summary : "", t->utf8);
     }
-    if (h < L->list_h)
+    if (h < L->list_h && !t->c->no_spoilers)
         draw_picker_lesson(t, h);
 }
 
@@ -694,6 +722,11 @@ static void layout(struct tui *t)
     L->body_h = LINES - 2;
     L->list_y = 2;
     L->list_h = LINES - 3;
+    int q = tui_lesson_box_rows(t); /* a class: the question box takes rows at the bottom */
+    if (q && L->list_h - q >= 4) {
+        L->body_h -= q;
+        L->list_h -= q;
+    }
 }
 
 void tui_draw(struct tui *t)
@@ -717,6 +750,8 @@ void tui_draw(struct tui *t)
         draw_picker(t);
     } else if (top == TV_MAIN || top == TV_CERT) {
         draw_main(t, top);
+        if (LINES - 3 - t->lay.list_h > 0)
+            draw_lesson_box(t, LINES - 3 - t->lay.list_h);
     } else if (top == TV_MATRIX) {
         draw_matrix(t);
     } else if (top == TV_HELP) {
@@ -728,6 +763,12 @@ void tui_draw(struct tui *t)
         tui_lines_clear(&l);
     } else if (top == TV_LEARN) {
         draw_learn(t);
+    } else if (top == TV_LESSON) {
+        struct tui_lines l = {0};
+        char title[300];
+        tui_lesson_view(t, &l, title, sizeof title);
+        draw_text_view(t, title, &l, 2);
+        tui_lines_clear(&l);
     }
     draw_footer(t);
     if (t->prompt == TP_DOMAIN)

@@ -14,7 +14,7 @@
 #include "tui_prompt.h"
 #include "tui_text.h"
 
-enum tui_view { TV_PICKER, TV_MAIN, TV_CERT, TV_MATRIX, TV_LEARN, TV_HELP };
+enum tui_view { TV_PICKER, TV_MAIN, TV_CERT, TV_MATRIX, TV_LEARN, TV_HELP, TV_LESSON };
 enum tui_prompt { TP_NONE, TP_DOMAIN, TP_EXPORT };
 
 #define TUI_STACK_MAX 8
@@ -67,6 +67,8 @@ struct tui {
     unsigned spin;
     int64_t last_spin;
     struct tui_layout lay;
+    struct tui_lesson_state *lesson; /* mxray lesson (tui_lesson.c), else NULL */
+    char *edit_msgs;               /* why the last fix-it edit was refused */
 };
 
 /* tui_top - the view on top of the stack. */
@@ -86,6 +88,14 @@ int64_t tui_now_ms(const struct tui *t);
 const struct report *tui_report(const struct tui *t);
 /* tui_open_cert - the certificate the cert view shows (NULL when gone), and its tls. */
 const struct cert_info *tui_open_cert(struct tui *t, const struct tls_info **tls, const struct tui_row **row);
+
+/* For tui_lesson.c: start a diagnosis of domain, re-run the current one, push a view, set the
+ * footer message (printf-style). */
+void tui_start(struct tui *t, const char *domain);
+void tui_restart(struct tui *t);
+void tui_push(struct tui *t, enum tui_view v);
+void tui_set_msg(struct tui *t, enum tui_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 void tui_draw_init(struct tui *t);
 void tui_draw(struct tui *t);
