@@ -5,6 +5,7 @@
  * before domains[] yet every failure's "now" needs the live checks that only start once
  * every input is read; the spool is replayed one report at a time. */
 #include "cmd_report.h"
+#include "loop.h"
 #include "cli.h"
 #include "cmd_check.h"
 #include "diag.h"
@@ -222,9 +223,8 @@ int cmd_report(int argc, char **argv)
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    for (size_t i = 0; i < LOOP_STOP_SIGNALS_N; i++) /* INT, TERM, HUP, QUIT as everywhere */
+        sigaction(loop_stop_signals[i], &sa, NULL);
 
     struct reading rd = {.s = tlsrpt_summary_new(), .o = &o};
     if (o.json && !(rd.spool = tmpfile())) {
