@@ -257,7 +257,9 @@ static char *get_str(struct rd *rd, json_t *o, const char *key, enum charset cs,
     }
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
-    if (n > max || strlen(s) != n || !chars_ok(s, cs)) {
+    /* a name is a whole DNS name (or "." of a null MX), not just its characters */
+    bool name_ok = cs != CS_NAME || strcmp(s, ".") == 0 || state_name_safe(s);
+    if (n > max || strlen(s) != n || !chars_ok(s, cs) || !name_ok) {
         fail(rd, "\"%s\" is too long or has characters it may not have", key);
         return NULL;
     }
