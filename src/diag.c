@@ -416,6 +416,29 @@ static void start_host(struct diag *d, struct mx_host *h)
     }
 }
 
+/* start_planned - probe every planned host the MX answer did not name (diag_opts). */
+static void start_planned(struct diag *d)
+{
+    for (size_t i = 0; i < d->o.nplanned_hosts && d->r->nplanned < MX_MX_HOSTS_MAX; i++) {
+        const char *name = d->o.planned_hosts[i];
+        bool known = false;
+        for (size_t j = 0; j < d->r->mx.nhosts && !known; j++)
+            known = strcasecmp(d->r->mx.hosts[j]->host, name) == 0;
+        for (size_t j = 0; j < d->r->nplanned && !known; j++)
+            known = strcasecmp(d->r->planned[j]->host, name) == 0;
+        if (known)
+            continue;
+        struct mx_host *h = xcalloc(1, sizeof *h);
+        h->host = xstrdup(name);
+        h->preference = -2;
+        h->planned = true;
+        h->matched_pattern = -1;
+        h->step.start_ms = h->step.end_ms = h->resolve.start_ms = h->resolve.end_ms = -1;
+        xptr_push((void ***)&d->r->planned, &d->r->nplanned, h);
+        start_host(d, h);
+    }
+}
+
 static void on_mx(void *arg, struct dns_answer *ans)
 {
     struct diag *d = arg;
@@ -424,6 +447,7 @@ static void on_mx(void *arg, struct dns_answer *ans)
     judge_mx_answer(d);
     for (size_t i = 0; i < d->r->mx.nhosts; i++)
         start_host(d, d->r->mx.hosts[i]);
+    start_planned(d);
     if (d->policy_final)
         for (size_t i = 0; i < d->nhosts; i++)
             judge_host_match(d, d->hosts[i]);

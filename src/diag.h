@@ -28,6 +28,11 @@ struct diag_opts {
     const char *const *connect_to; /* "HOST:PORT:ADDR:PORT" (curl's syntax) */
     size_t nconnect_to;
     const char *ehlo_name;         /* NULL = "mxray.invalid" */
+    /* planned_hosts - A-label host names to probe like MX hosts (addresses, STARTTLS,
+     * certificate) when the MX answer does not name them: the new hosts of a migration plan.
+     * They land in report.planned. */
+    const char *const *planned_hosts;
+    size_t nplanned_hosts;
     int warn_days;                 /* tls.cert.expiring below this many days (0: 21) */
     int crit_days;                 /* monitoring critical below this many days (0: 7) */
     const char *state_dir;         /* keep and compare per-domain state here; NULL: none */

@@ -355,6 +355,8 @@ void judge_host_match(struct diag *d, struct host_ctx *hc)
     if (hc->matched || !d->policy_final)
         return;
     hc->matched = true;
+    if (h->planned)
+        return; /* not an MX yet: the plan decides which pattern will cover it */
     enum sts_mode mode = report_policy_mode(d->r);
     if (mode != STS_MODE_ENFORCE && mode != STS_MODE_TESTING) {
         h->match_state = ST_NA; /* no policy to match against */

@@ -161,8 +161,9 @@ void judge_address(struct diag *d, struct addr_ctx *ac)
     bool valid = tls_ok && s->tls.verified && s->tls.hostname_match && !s->tls.expired &&
                  !s->tls.untrusted && (s->tls.version_num == 0 || s->tls.version_num >= 0x0303);
     bool reachable = s->fail != SMTP_FAIL_CONNECT && s->fail != SMTP_FAIL_BANNER;
+    a->tls_valid = valid;
     if (mode == STS_MODE_ENFORCE)
-        a->sts_deliverable = valid && h->policy_match;
+        a->sts_deliverable = valid && (h->policy_match || h->planned); /* planned: once listed */
     else
         a->sts_deliverable = reachable;
     /* under a policy a testing-mode failure (a warning) is reported too */
@@ -217,7 +218,7 @@ void judge_host_done(struct diag *d, struct host_ctx *hc)
         for (int i = 0; i < 2; i++)
             if (as[i] && as[i]->status != DNS_OK && as[i]->status != DNS_NODATA)
                 why = as[i]->error ? as[i]->error : dns_status_name(as[i]->status);
-        if (d->r->mx.implicit)
+        if (d->r->mx.implicit && !h->planned)
             diag_problem_at(d, PROB_MX_NONE, PROBLEM_SEV_DEFAULT, STEP_MX_HOST, STEP_MX_HOST,
                             h->host, NULL, "no MX record and no address for the domain (%s)",
                             why);

@@ -211,6 +211,32 @@ PROBLEM_ID(DANE_STARTTLS_MISSING, "dane.starttls_missing", SEV_ERROR, "RFC 7672 
     "STARTTLS. DANE senders never fall back to cleartext: they defer the mail.",
     "Enable STARTTLS on every address of the MX host, or remove the TLSA records first.")
 
+/* ---- migration plans (mxray plan; RFC 8461 3.1, 5.1, 8.1, 8.3) ---- */
+PROBLEM_ID(PLAN_NO_LIVE_POLICY, "plan.no_live_policy", SEV_INFO, "RFC 8461 5.1", NULL,
+    "No MTA-STS policy is in force for DOMAIN (no valid _mta-sts record and policy pair, or "
+    "mode none), so a plan need not wait for senders' cached policies before the MX change; "
+    "senders that fetched a policy earlier may still hold it for its max_age.",
+    "Nothing to fix; publish the planned policy before the MX change all the same.")
+PROBLEM_ID(PLAN_ALREADY_NONE, "plan.already_none", SEV_WARNING, "RFC 8461 8.3", NULL,
+    "The live policy of DOMAIN is already mode none. Removal is safe only once the max_age of "
+    "the last enforce or testing policy has passed since mode none was published, and mxray "
+    "cannot see when that was without the history of earlier checks.",
+    "Delete the _mta-sts record only after the longest max_age you ever published has passed "
+    "since the mode none policy went live.")
+PROBLEM_ID(PLAN_NOTHING_TO_DO, "plan.nothing_to_do", SEV_INFO, "RFC 8461 8.1", NULL,
+    "The live MX set and policy of DOMAIN already are the target (or nothing is published to "
+    "remove), so the plan has no step.",
+    "Nothing to fix.")
+PROBLEM_ID(PLAN_TARGET_UNCHECKED, "plan.target_unchecked", SEV_WARNING, "RFC 8461 4", NULL,
+    "A target host was not checked (the check ended before it did), so the plan cannot say "
+    "whether it offers STARTTLS with a valid certificate.",
+    "Run the plan again and let the check finish; check the host with mxray check "
+    "--connect-to HOST:25:ADDR:25 DOMAIN if it cannot be reached from here.")
+PROBLEM_ID(PLAN_TTL_ASSUMED, "plan.ttl_assumed", SEV_WARNING, "RFC 8461 8.1", NULL,
+    "No MX TTL was seen for DOMAIN (no MX record: senders use the domain itself), so the plan "
+    "assumes one day before the old host may leave the policy.",
+    "If the records senders cache now have a longer TTL, wait that long instead.")
+
 /* ---- changes since the previous check of the domain (state kept by mxray check) ---- */
 PROBLEM_ID(STS_POLICY_CHANGED_WITHOUT_ID, "sts.policy.changed_without_id", SEV_ERROR, "RFC 8461 3.1, 5.1", NULL,
     "The policy body differs from the one seen at the previous check, but the id in the "

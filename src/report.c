@@ -156,6 +156,9 @@ void report_free(struct report *r)
     for (size_t i = 0; i < r->mx.nhosts; i++)
         mx_host_free(r->mx.hosts[i]);
     free(r->mx.hosts);
+    for (size_t i = 0; i < r->nplanned; i++)
+        mx_host_free(r->planned[i]);
+    free(r->planned);
     problem_list_clear(&r->problems);
     free(r->history.note);
     free(r->history.error);

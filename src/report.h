@@ -151,6 +151,8 @@ struct mx_addr {
     /* live view while the probe runs: stage reached and transcript length */
     enum smtp_stage live_stage;
     bool sts_deliverable;     /* would an MTA-STS sender deliver here (policy mode applied) */
+    bool tls_valid;           /* STARTTLS, TLS 1.2 or later and a certificate a sender accepts
+                               * for the MX host name (RFC 8461 4.2), whatever the policy says */
     const char *report_as;    /* RFC 8460 result type a sender would report, or NULL */
     struct dane_addr dane;    /* DANE verification of this address (additive) */
     /* The judgments of this address, each made once by the engine; faces only render them.
@@ -169,7 +171,8 @@ struct mx_addr {
 
 struct mx_host {
     char *host;          /* A-label, lower case, no trailing dot */
-    int preference;      /* -1 for the implicit MX */
+    int preference;      /* -1 for the implicit MX, -2 for a planned host */
+    bool planned;        /* not from DNS: probed on request (diag_opts.planned_hosts) */
     struct step step;    /* the whole host: resolve + every address */
     struct step resolve;
     struct dns_answer *a, *aaaa;
@@ -234,6 +237,11 @@ struct report {
     struct tlsrpt_section tlsrpt;
     struct policy_section policy;
     struct mx_section mx;
+    /* Hosts probed beside the MX set on request (diag_opts.planned_hosts): a migration's new
+     * MX hosts before DNS names them. Never matched against the policy; their problems are in
+     * problems like any other, with the host as subject. */
+    struct mx_host **planned;
+    size_t nplanned;
     struct problem_list problems;
     /* DNSSEC as the resolver reported it (AD bit, RFC 4035 3.2.3), final once done: */
     bool dnssec_any_ad;  /* at least one answer of this check carried AD; when false the

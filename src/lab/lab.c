@@ -323,8 +323,8 @@ static void publish_tlsa(struct lab *lab)
 }
 
 static struct lab *start(struct loop *l, const char *scenario_dir, const char *const *names,
-                         size_t n, size_t clones, const char *const *domains, char *err,
-                         size_t errlen);
+                         size_t n, size_t clones, const char *const *domains,
+                         const struct lab_publish *pub, char *err, size_t errlen);
 
 struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *const *names,
                       size_t n, char *err, size_t errlen)
@@ -335,17 +335,37 @@ struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *cons
 struct lab *lab_start_renamed(struct loop *l, const char *scenario_dir, const char *const *names,
                               const char *const *domains, size_t n, char *err, size_t errlen)
 {
-    return start(l, scenario_dir, names, n, 0, domains, err, errlen);
+    return start(l, scenario_dir, names, n, 0, domains, NULL, err, errlen);
 }
 
 struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const char *const *names,
                              size_t n, size_t clones, char *err, size_t errlen)
 {
-    return start(l, scenario_dir, names, n, clones, NULL, err, errlen);
+    return start(l, scenario_dir, names, n, clones, NULL, NULL, err, errlen);
+}
+
+struct lab *lab_start_published(struct loop *l, const char *scenario_dir,
+                                const char *const *names, size_t n,
+                                const struct lab_publish *pub, char *err, size_t errlen)
+{
+    return start(l, scenario_dir, names, n, 0, NULL, pub, err, errlen);
+}
+
+/* publish - apply pub to the scenario it names. */
+static int publish(struct lab *lab, const struct lab_publish *pub, char *err, size_t errlen)
+{
+    if (!pub)
+        return 0;
+    for (size_t i = 0; i < lab->n; i++)
+        if (!strcmp(lab->e[i].scn->info.name, pub->scenario))
+            return lab_scn_publish(lab->e[i].scn, pub, err, errlen);
+    snprintf(err, errlen, "scenario %s is not served", pub->scenario);
+    return -1;
 }
 
 static struct lab *start(struct loop *l, const char *scenario_dir, const char *const *names,
-                         size_t n, size_t clones, const char *const *domains, char *err,
+                         size_t n, size_t clones, const char *const *domains,
+                         const struct lab_publish *pub, char *err,
                          size_t errlen)
 {
     if (clones > LAB_CLONES_MAX) {
@@ -361,6 +381,7 @@ static struct lab *start(struct loop *l, const char *scenario_dir, const char *c
     /* A client that resets mid-write must not kill the process (SSL writes use write(2)). */
     signal(SIGPIPE, SIG_IGN);
     if (load(lab, scenario_dir, names, n, err, errlen) || check_unique(lab, err, errlen) ||
+        publish(lab, pub, err, errlen) ||
         !(lab->ca = lab_ca_new(err, errlen)) || make_dir(lab, err, errlen) ||
         start_servers(lab, err, errlen)) {
         lab_stop(lab);

@@ -42,6 +42,23 @@ struct lab *lab_start(struct loop *l, const char *scenario_dir, const char *cons
 struct lab *lab_start_clones(struct loop *l, const char *scenario_dir, const char *const *names,
                              size_t n, size_t clones, char *err, size_t errlen);
 #define LAB_CLONES_MAX 10000
+
+/* What one scenario publishes instead of what its file says: a later step of a migration
+ * plan (mxray plan), served so `mxray plan ... --step N --verify` can be tried. */
+struct lab_publish {
+    const char *scenario;        /* its name */
+    const char *policy;          /* policy body served instead (policy_len bytes), or NULL */
+    size_t policy_len;
+    int no_policy;               /* the policy URL answers 404 (the file was deleted) */
+    const char *sts_record;      /* the _mta-sts TXT record's text instead, or NULL */
+    int no_sts_record;           /* no _mta-sts TXT record */
+    const char *const *mx;       /* "PREF HOST" each (HOST as in the file): the domain's MX */
+    size_t nmx;                  /* records instead of the file's (0: keep them) */
+};
+/* lab_start_published - lab_start with pub applied to its scenario (NULL: lab_start). */
+struct lab *lab_start_published(struct loop *l, const char *scenario_dir,
+                                const char *const *names, size_t n,
+                                const struct lab_publish *pub, char *err, size_t errlen);
 /* lab_start_renamed - lab_start serving scenario names[k] as domains[k] (under mxray.test):
  * every "NAME.mxray.test" of its file reads domains[k], so a class sees "case4.mxray.test"
  * and not the scenario's telling name. lab_scenario_name stays the file name. */

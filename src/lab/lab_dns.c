@@ -115,8 +115,9 @@ static void put_rr(struct msg *m, const struct lab_rr *r)
     put_name(m, r->owner);
     put16(m, r->type);
     put16(m, 1); /* IN */
-    put16(m, LAB_TTL >> 16);
-    put16(m, LAB_TTL & 0xffff);
+    uint32_t ttl = r->ttl ? r->ttl : LAB_TTL;
+    put16(m, ttl >> 16);
+    put16(m, ttl & 0xffff);
     put16(m, (unsigned)r->rdlen);
     put(m, r->rdata, r->rdlen);
 }

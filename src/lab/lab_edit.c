@@ -108,7 +108,7 @@ static void push_rr(struct lab_rr **v, size_t *n, const char *owner, uint16_t ty
                     unsigned char *rd, size_t len)
 {
     *v = xreallocarray(*v, *n + 1, sizeof **v);
-    (*v)[(*n)++] = (struct lab_rr){xstrdup(owner), type, rd, len, NULL};
+    (*v)[(*n)++] = (struct lab_rr){xstrdup(owner), type, rd, len, NULL, 0}; /* ttl 0: LAB_TTL */
 }
 
 /* txt_rdata - text as TXT strings of at most 255 bytes. */

@@ -33,6 +33,7 @@ struct lab_rr {
     unsigned char *rdata;
     size_t rdlen;
     char *target;          /* CNAME target (lower case), else NULL */
+    uint32_t ttl;          /* seconds; 0 = LAB_TTL */
 };
 
 struct lab_policy {
@@ -98,6 +99,9 @@ struct lab_scn *lab_scn_load(const char *path, const char *name, char *err, size
 struct lab_scn *lab_scn_parse(const char *text, size_t len, const char *name, char *err,
                               size_t errlen);
 void lab_scn_free(struct lab_scn *s);
+/* lab_scn_publish - serve what pub says instead of the file's policy, _mta-sts record and MX
+ * records (lab.h). Returns 0, or -1 with a reason in err. */
+int lab_scn_publish(struct lab_scn *s, const struct lab_publish *pub, char *err, size_t errlen);
 /* lab_scn_list - every NAME.scn in dir, sorted by order then name (names only; caller frees
  * each and the array). */
 size_t lab_scn_list(const char *dir, char ***names);

@@ -29,6 +29,7 @@ struct parser {
     char *body;          /* policy body being built */
     size_t body_len;
     bool crlf;
+    uint32_t ttl;        /* TTL of the record being parsed, 0 = LAB_TTL */
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -154,6 +155,8 @@ static char *next_token(char **pp, char *buf, size_t cap, bool *quoted)
 static int add_rr(struct parser *p, const char *owner, uint16_t type, const unsigned char *rd,
                   size_t rdlen, const char *target)
 {
+    uint32_t ttl = p->ttl;
+    p->ttl = 0;
     struct lab_scn *s = p->s;
     if (s->nrr >= LAB_RR_MAX)
         return fail(p, "more than %d records", LAB_RR_MAX);
@@ -165,6 +168,7 @@ static int add_rr(struct parser *p, const char *owner, uint16_t type, const unsi
     memcpy(r->rdata, rd, rdlen);
     r->rdlen = rdlen;
     r->target = target ? abs_name(s, target) : NULL;
+    r->ttl = ttl;
     if (!lab_name_under(r->owner, LAB_ZONE))
         return fail(p, "record owner %s is outside %s", r->owner, LAB_ZONE);
     return 0;
@@ -201,7 +205,17 @@ static int parse_dns(struct parser *p, char *line)
     bool q;
     char *rest = line;
     if (!next_token(&rest, owner, sizeof owner, &q) || !next_token(&rest, type, sizeof type, &q))
-        return fail(p, "record needs OWNER TYPE DATA");
+        return fail(p, "record needs OWNER [TTL] TYPE DATA");
+    p->ttl = 0;
+    if (isdigit((unsigned char)type[0])) { /* zone-file style: OWNER TTL TYPE DATA */
+        char *end;
+        unsigned long ttl = strtoul(type, &end, 10);
+        if (*end || ttl < 1 || ttl > 2147483647UL) /* RFC 2181 8 */
+            return fail(p, "TTL %s: 1 to 2147483647 seconds", type);
+        if (!next_token(&rest, type, sizeof type, &q))
+            return fail(p, "record needs OWNER [TTL] TYPE DATA");
+        p->ttl = (uint32_t)ttl;
+    }
     if (!strcasecmp(type, "TXT"))
         return parse_txt(p, owner, rest);
     if (!next_token(&rest, a, sizeof a, &q))
@@ -730,4 +744,85 @@ void lab_scenarios_free(struct lab_scenario_info *v, size_t n)
     for (size_t i = 0; i < n; i++)
         lab_info_free(&v[i]);
     free(v);
+}
+
+/* ---- what a scenario publishes instead (lab_publish, for plans) ---- */
+
+/* drop_rrs - remove the records of type at owner; returns the TTL the first one had. */
+static uint32_t drop_rrs(struct lab_scn *s, const char *owner, uint16_t type)
+{
+    uint32_t ttl = 0;
+    size_t j = 0;
+    for (size_t i = 0; i < s->nrr; i++) {
+        struct lab_rr *r = &s->rr[i];
+        if (r->type == type && !strcasecmp(r->owner, owner)) {
+            if (!ttl)
+                ttl = r->ttl ? r->ttl : LAB_TTL;
+            free(r->owner);
+            free(r->rdata);
+            free(r->target);
+        } else {
+            s->rr[j++] = *r;
+        }
+    }
+    s->nrr = j;
+    return ttl;
+}
+
+/* quoted - text as one quoted TXT string of a [dns] line. */
+static char *quoted(const char *text)
+{
+    size_t n = strlen(text), o = 0;
+    char *q = xmalloc(2 * n + 3);
+    q[o++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '"' || text[i] == '\\')
+            q[o++] = '\\';
+        q[o++] = text[i];
+    }
+    q[o++] = '"';
+    q[o] = '\0';
+    return q;
+}
+
+int lab_scn_publish(struct lab_scn *s, const struct lab_publish *pub, char *err, size_t errlen)
+{
+    struct parser p = {.s = s, .sec = SEC_DNS, .err = err, .errlen = errlen};
+    char line[LAB_LINE_MAX];
+    if (pub->policy || pub->no_policy) {
+        if (!s->policy.present)
+            return snprintf(err, errlen, "%s has no policy host", s->info.name), -1;
+        free(s->policy.body);
+        s->policy.body = xmalloc(pub->policy_len + 1);
+        if (pub->policy)
+            memcpy(s->policy.body, pub->policy, pub->policy_len);
+        s->policy.body_len = pub->no_policy ? 0 : pub->policy_len;
+        s->policy.body[s->policy.body_len] = '\0';
+        s->policy.status = pub->no_policy ? 404 : 200;
+    }
+    if (pub->sts_record || pub->no_sts_record) {
+        char *owner = xasprintf("_mta-sts.%s", s->info.domain);
+        uint32_t ttl = drop_rrs(s, owner, 16);
+        free(owner);
+        if (pub->sts_record) {
+            if (strlen(pub->sts_record) > 1000 || strpbrk(pub->sts_record, "\r\n"))
+                return snprintf(err, errlen, "the TXT record is too long or has a line break"), -1;
+            char *q = quoted(pub->sts_record);
+            snprintf(line, sizeof line, "_mta-sts %u TXT %s", ttl ? ttl : LAB_TTL, q);
+            free(q);
+            if (parse_dns(&p, line))
+                return -1;
+        }
+    }
+    if (pub->nmx) {
+        uint32_t ttl = drop_rrs(s, s->info.domain, 15);
+        for (size_t i = 0; i < pub->nmx; i++) {
+            if (strlen(pub->mx[i]) > 300 || strpbrk(pub->mx[i], "\r\n\""))
+                return snprintf(err, errlen, "bad MX %s", pub->mx[i]), -1;
+            snprintf(line, sizeof line, "@ %u MX %s", ttl ? ttl : LAB_TTL, pub->mx[i]);
+            if (parse_dns(&p, line))
+                return -1;
+        }
+    }
+    return 0;
 }

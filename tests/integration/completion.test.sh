@@ -92,10 +92,10 @@ zsh_c() { # WORD...
         source "$1"' zsh "$ROOT/completions/_mxray" "$@" 2>&1 | grep . | sort | tr '\n' ' '
 }
 # zsh's compadd filters by the typed prefix itself: the function offers every candidate.
-expect zsh "subcommands" "+check demo history lab lesson lint" "$(zsh_c mxray '')"
+expect zsh "subcommands" "+check demo history lab lesson lint plan" "$(zsh_c mxray '')"
 expect zsh "top-level options" "+--help --version --list-problems --resolver --timeout" "$(zsh_c mxray --)"
 expect zsh "check options" "+--json --batch --concurrency --shard --verbose" "$(zsh_c mxray check --)"
-expect zsh "subcommand after an option's value" "+check demo history lab lesson lint" "$(zsh_c mxray --timeout 5 ch)"
+expect zsh "subcommand after an option's value" "+check demo history lab lesson lint plan" "$(zsh_c mxray --timeout 5 ch)"
 expect zsh "nothing after --timeout" "" "$(zsh_c mxray check --timeout '')"
 expect zsh "demo scenarios" "$scenarios" "$(zsh_c mxray demo '')"
 expect zsh "lab scenarios, second name" "$scenarios" "$(zsh_c mxray lab all-good '')"

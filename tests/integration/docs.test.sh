@@ -24,13 +24,12 @@ options_of() { grep -oE '"--?[a-zA-Z0-9][a-zA-Z0-9-]*"' "$1" | tr -d '"' | sort 
 help_of() {
     case $(basename "$1") in
     cli.c) "$BIN" --help; "$BIN" check --help ;;
-    cmd_lab.c) "$BIN" lab --help ;;
-    cmd_demo.c) "$BIN" demo --help ;;
-    cmd_lesson.c) "$BIN" lesson --help ;;
-    cmd_history.c) "$BIN" history --help ;;
-    cmd_lint.c) "$BIN" lint --help ;;
-    cmd_history.c) "$BIN" history --help ;;
     main.c) "$BIN" --help ;;
+    cmd_check.c | cmd_tui.c) "$BIN" --help; "$BIN" check --help ;;
+    cmd_*.c) # cmd_NAME.c parses the options of mxray NAME
+        local name
+        name=$(basename "$1" .c)
+        "$BIN" "${name#cmd_}" --help ;;
     *) return 1 ;;
     esac 2>&1
 }

@@ -14,7 +14,7 @@ ok() { echo "PASS $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failed=$((failed + 1)); }
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/selfcontained.XXXXXX")"
-trap 'rm -rf "$TMP"' EXIT
+trap 'kill "$(cat "$TMP/lab.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$TMP"' EXIT
 mkdir "$TMP/jump"
 cp "$MXRAY" "$TMP/jump/mxray"
 want=$(find "$ROOT/assets/scenarios" -name '*.scn' | wc -l)
@@ -27,11 +27,11 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
 fi
 run_copy() { # ARGS... (stdout, stderr and status of the copy)
     if [ -n "$hide" ]; then
-        (cd "$TMP/jump" && exec env -u MXRAY_ASSETS unshare -m --propagation private \
+        (cd "$TMP/jump" && echo "$BASHPID" >"$TMP/copy.pid" && exec env -u MXRAY_ASSETS unshare -m --propagation private \
             sh -c 'mount -t tmpfs none "$0" && ls -A "$0" | grep -q . && exit 99; exec "$@"' \
             "$ROOT" ./mxray "$@")
     else
-        (cd "$TMP/jump" && exec env -u MXRAY_ASSETS ./mxray "$@")
+        (cd "$TMP/jump" && echo "$BASHPID" >"$TMP/copy.pid" && exec env -u MXRAY_ASSETS ./mxray "$@")
     fi
 }
 if [ -n "$hide" ]; then
@@ -56,6 +56,7 @@ run_copy lesson --list 2>&1 | grep -q '^mta-sts-101 ' && ok "copy: lesson --list
 run_copy lab --env all-good >"$TMP/lab.env" 2>"$TMP/lab.err" &
 lab=$!
 for _ in $(seq 1 100); do grep -q '^MXRAY_LAB_READY=1' "$TMP/lab.env" 2>/dev/null && break; sleep 0.1; done
+cp "$TMP/copy.pid" "$TMP/lab.pid" 2>/dev/null # the next run_copy writes copy.pid again
 if grep -q '^MXRAY_LAB_READY=1' "$TMP/lab.env"; then
     resolver=$(sed -n 's/^MXRAY_LAB_RESOLVER=//p' "$TMP/lab.env")
     ca=$(sed -n 's/^MXRAY_LAB_CA=//p' "$TMP/lab.env")
@@ -69,7 +70,8 @@ if grep -q '^MXRAY_LAB_READY=1' "$TMP/lab.env"; then
 else
     bad "copy: lab --env all-good did not come up: $(head -3 "$TMP/lab.err")"
 fi
-kill "$lab" 2>/dev/null
+# The copy runs in a subshell of the background job: stop the copy itself (exec keeps its pid).
+kill "$(cat "$TMP/lab.pid")" "$lab" 2>/dev/null
 wait "$lab" 2>/dev/null
 
 # No path into the source tree's assets is compiled in.

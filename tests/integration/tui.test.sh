@@ -331,4 +331,19 @@ grep -q "Choose a scenario" "$WORK/screen" || fail "a key the picker does not of
 keys q
 wait_for "MXRAY-EXITED 0"
 
+# 12. The header says what the policy is once the run is over: not "unknown" when the domain
+# publishes none, or none valid. A scenario's bare name at the n prompt stands for its domain.
+SCENARIO=not-published
+start LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+wait_for "done in .*verdict" 30
+grep -q "policy: not published" "$WORK/screen" || fail "not-published: the header does not say so"
+keys n
+wait_for "^ Domain:"
+keys -l policy-wrong-cert
+keys Enter
+wait_for "policy-wrong-cert\.mxray\.test: done in .*verdict" 30
+grep -q "policy: no valid policy" "$WORK/screen" || fail "policy-wrong-cert: the header does not say no valid policy"
+keys q
+wait_for "MXRAY-EXITED 0"
+
 echo "PASS: tui"

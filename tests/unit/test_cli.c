@@ -128,6 +128,31 @@ START_TEST(batch_options)
 }
 END_TEST
 
+START_TEST(format_option)
+{
+    struct cli_opts o;
+    char err[256] = "";
+    ck_assert_int_eq(parse(&o, "check --format markdown a.example", err), 0);
+    ck_assert_int_eq(o.format, CLI_FMT_MARKDOWN);
+    ck_assert(!o.json);
+    ck_assert_int_eq(parse(&o, "check --format=json a.example", err), 0);
+    ck_assert(o.format == CLI_FMT_JSON && o.json);
+    ck_assert_int_eq(parse(&o, "check --json a.example", err), 0); /* --json stays */
+    ck_assert(o.format == CLI_FMT_JSON && o.json);
+    ck_assert_int_eq(parse(&o, "check --json --format text a.example", err), 0); /* last wins */
+    ck_assert(o.format == CLI_FMT_TEXT && !o.json);
+    ck_assert_int_eq(parse(&o, "check a.example", err), 0);
+    ck_assert_int_eq(o.format, CLI_FMT_TEXT);
+    ck_assert_int_eq(parse(&o, "check --format html a.example", err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "expected text, json, markdown"));
+    ck_assert_int_eq(parse(&o, "check --format", err), -1);
+    ck_assert_int_eq(parse(&o, "check --format markdown --batch list.txt", err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "does not combine with --batch"));
+    ck_assert_int_eq(parse(&o, "check --format json --batch list.txt", err), 0);
+    ck_assert(o.json);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -138,6 +163,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, connect_to_forms);
     tcase_add_test(tc, double_dash_ends_options);
     tcase_add_test(tc, batch_options);
+    tcase_add_test(tc, format_option);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -202,6 +202,41 @@ START_TEST(unknown_domain_is_nxdomain_not_hang)
 }
 END_TEST
 
+/* Planned hosts (a migration's new MX hosts) are probed beside the MX set, land in
+ * report.planned (not in mx.hosts), are never matched against the policy, and a host the MX
+ * answer already names is not probed twice. */
+START_TEST(planned_hosts_are_probed)
+{
+    struct fixture f;
+    fixture_up(&f);
+    struct watch w = {0};
+    const char *planned[] = {"mx1.no-starttls.mxray.test", "mx1.all-good.mxray.test",
+                             "exchange-online-mxray-test.mail.protection.mxray.test",
+                             "nosuch.all-good.mxray.test"};
+    f.o.planned_hosts = planned;
+    f.o.nplanned_hosts = 4;
+    struct diag *d = diag_start(&f.e, &f.o, "all-good.mxray.test", NULL, on_event, &w);
+    run_until(&f, &d, 1, 10000);
+    const struct report *r = diag_report(d);
+    ck_assert(diag_done(d));
+    ck_assert_int_eq(r->mx.nhosts, 2);
+    ck_assert_int_eq(r->nplanned, 3); /* mx1.all-good is an MX already */
+    const struct mx_host *nostls = r->planned[0], *exo = r->planned[1], *none = r->planned[2];
+    ck_assert_str_eq(nostls->host, planned[0]);
+    ck_assert(nostls->planned && !nostls->policy_checked);
+    ck_assert_int_eq(nostls->naddrs, 1);
+    ck_assert(!nostls->addrs[0]->tls_valid);
+    ck_assert_int_eq(nostls->addrs[0]->smtp->fail, SMTP_FAIL_NO_STARTTLS);
+    ck_assert_int_eq(exo->naddrs, 1);
+    ck_assert(exo->addrs[0]->tls_valid);
+    ck_assert_int_eq(none->naddrs, 0);
+    ck_assert(r->mx.hosts[0]->addrs[0]->tls_valid);
+    ck_assert_int_eq(w.done_events, 1);
+    diag_free(d);
+    fixture_down(&f);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("diag");
@@ -211,6 +246,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, stop_midway_is_clean);
     tcase_add_test(tc, free_while_running);
     tcase_add_test(tc, unknown_domain_is_nxdomain_not_hang);
+    tcase_add_test(tc, planned_hosts_are_probed);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -213,6 +213,51 @@ START_TEST(parse_errors)
 }
 END_TEST
 
+/* A TTL column, and a later plan step published instead of the file's data. */
+START_TEST(ttl_and_publish)
+{
+    char err[256];
+    const char *text = "summary: s\n[teach]\nwhat: a\nsender: b\nfix: c\n"
+                       "[dns]\n_mta-sts 900 TXT \"v=STSv1; id=1\"\n@ 1800 MX 10 mx1\n"
+                       "@ MX 20 mx2\nmx1 A 127.0.0.1\n"
+                       "[policy]\n| version: STSv1\n[expect]\nverdict: pass\n";
+    struct lab_scn *s = lab_scn_parse(text, strlen(text), "t", err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_uint_eq(s->rr[0].ttl, 900);
+    ck_assert_uint_eq(s->rr[1].ttl, 1800);
+    ck_assert_uint_eq(s->rr[2].ttl, 0); /* LAB_TTL */
+    const char *mx[] = {"5 new.example.mxray.test."};
+    struct lab_publish pub = {.scenario = "t", .policy = "version: STSv1\r\nmode: none\r\n",
+                              .policy_len = 31, .sts_record = "v=STSv1; id=2", .mx = mx,
+                              .nmx = 1};
+    ck_assert_msg(lab_scn_publish(s, &pub, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(s->nrr, 3); /* mx1 A, the new TXT, one MX */
+    size_t ntxt = 0, nmx = 0;
+    for (size_t i = 0; i < s->nrr; i++) {
+        if (s->rr[i].type == 16) {
+            ntxt++;
+            ck_assert_uint_eq(s->rr[i].ttl, 900); /* the replaced record's TTL */
+            ck_assert_mem_eq(s->rr[i].rdata, "\x0dv=STSv1; id=2", 14);
+        } else if (s->rr[i].type == 15) {
+            nmx++;
+            ck_assert_uint_eq(s->rr[i].ttl, 1800);
+        }
+    }
+    ck_assert_uint_eq(ntxt, 1);
+    ck_assert_uint_eq(nmx, 1);
+    ck_assert_str_eq(s->policy.body, "version: STSv1\r\nmode: none\r\n");
+    struct lab_publish gone = {.scenario = "t", .no_policy = 1, .no_sts_record = 1};
+    ck_assert_int_eq(lab_scn_publish(s, &gone, err, sizeof err), 0);
+    ck_assert_int_eq(s->policy.status, 404);
+    for (size_t i = 0; i < s->nrr; i++)
+        ck_assert_uint_ne(s->rr[i].type, 16);
+    lab_scn_free(s);
+    const char *bad = "summary: x\n[dns]\n@ 0 MX 10 mx1\n";
+    ck_assert_ptr_null(lab_scn_parse(bad, strlen(bad), "t", err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "TTL"));
+}
+END_TEST
+
 /* ---- DNS ---- */
 
 static size_t make_query(unsigned char *q, const char *name, unsigned type, uint16_t id)
@@ -569,6 +614,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, scenarios_parse);
     tcase_add_test(tc, scenarios_required);
     tcase_add_test(tc, parse_errors);
+    tcase_add_test(tc, ttl_and_publish);
     suite_add_tcase(s, tc);
     tc = tcase_create("servers");
     tcase_set_timeout(tc, 60);

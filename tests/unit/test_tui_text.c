@@ -78,6 +78,26 @@ START_TEST(wrap_fits_width)
     ck_assert_uint_eq(total, 57);
     tui_lines_wrap(&in, 30, 0, &out); /* prose: no hanging indent */
     ck_assert_int_eq(out.v[1].indent, 2);
+    /* a fingerprint breaks between bytes, a URL after a slash; nothing is lost */
+    static const char fp[] = "3E:20:3B:B4:7B:09:F9:E1:39:B0:F5:38:F9:C3:16:D1:94:5A:CA:B5:24";
+    tui_lines_clear(&in);
+    tui_lines_addn(&in, TR_NORMAL, 0, fp);
+    tui_lines_addn(&in, TR_NORMAL, 0, "https://mta-sts.example.com/.well-known/mta-sts.txt");
+    tui_lines_wrap(&in, 29, 2, &out);
+    char joined[256] = "";
+    for (size_t i = 0; i < out.n; i++) {
+        ck_assert_int_le(out.v[i].indent + tui_text_width(out.v[i].text), 29);
+        if (strchr(out.v[i].text, 'h') || strchr(out.v[i].text, 'w'))
+            continue; /* the URL */
+        size_t len = strlen(out.v[i].text);
+        if (strlen(joined) + len < sizeof joined - 1)
+            strcat(joined, out.v[i].text);
+        if (strlen(joined) < strlen(fp))
+            ck_assert_msg(out.v[i].text[len - 1] == ':', "'%s' breaks inside a byte", out.v[i].text);
+    }
+    ck_assert_str_eq(joined, fp);
+    ck_assert_str_eq(out.v[out.n - 2].text, "https://mta-sts.example.com/");
+    ck_assert_str_eq(out.v[out.n - 1].text, ".well-known/mta-sts.txt");
     tui_lines_clear(&in);
     tui_lines_clear(&out);
     ck_assert_uint_eq(out.n, 0);

@@ -27,12 +27,20 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fputs("usage: mxray lab [--env] [--clones N] [SCENARIO...]\n"
+          "       mxray lab [--env] PUBLISH... SCENARIO\n"
           "       mxray lab --list\n"
           "Serve the built-in MTA-STS teaching lab on 127.0.0.1 until Ctrl-C.\n"
           "  --env       print MXRAY_LAB_*=VALUE lines for scripts instead of the guide\n"
           "  --clones N  serve N copies of each scenario as NAME.cK.mxray.test (K = 1..N),\n"
           "              MX hosts on 127.1.x.y, reached with two connect-to mappings\n"
           "  --list      list the scenarios and exit\n"
+          "PUBLISH (one scenario; a later step of an mxray plan, to try --verify on):\n"
+          "  --policy FILE        serve FILE as the policy (a plan's policy text)\n"
+          "  --no-policy          the policy URL answers 404\n"
+          "  --sts-record TEXT    the _mta-sts TXT record, e.g. 'v=STSv1; id=2027...'\n"
+          "  --no-sts-record      no _mta-sts TXT record\n"
+          "  --mx 'PREF HOST'     the domain's MX records instead (repeatable; HOST as in\n"
+          "                       the scenario file, e.g. mx3 or a name ending in '.')\n"
           "With no SCENARIO every scenario is served.\n",
           f);
 }
@@ -195,13 +203,78 @@ static void raise_fd_limit(void)
     }
 }
 
+/* read_policy - the file for --policy, at most 64 KiB (RFC 8461 3.3). NULL on error. */
+static char *read_policy(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(65537);
+    *len = buf ? fread(buf, 1, 65537, f) : 0;
+    fclose(f);
+    if (buf && *len > 65536) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* publish_opt - one PUBLISH option into pub; 1 not one, 0 taken, 64 bad. */
+static int publish_opt(int argc, char **argv, int *i, struct lab_publish *pub, char **policy,
+                       const char **mx, size_t mxcap)
+{
+    const char *a = argv[*i];
+    const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!strcmp(a, "--no-policy")) {
+        pub->no_policy = 1;
+        return 0;
+    }
+    if (!strcmp(a, "--no-sts-record")) {
+        pub->no_sts_record = 1;
+        return 0;
+    }
+    if (strcmp(a, "--policy") && strcmp(a, "--sts-record") && strcmp(a, "--mx"))
+        return 1;
+    if (!v) {
+        fprintf(stderr, "mxray lab: %s needs a value\n", a);
+        return 64;
+    }
+    ++*i;
+    if (!strcmp(a, "--policy")) {
+        free(*policy);
+        if (!(*policy = read_policy(v, &pub->policy_len))) {
+            fprintf(stderr, "mxray lab: cannot read %.200s (or larger than 64 KiB)\n", v);
+            return 64;
+        }
+        pub->policy = *policy;
+    } else if (!strcmp(a, "--sts-record")) {
+        pub->sts_record = v;
+    } else if (pub->nmx < mxcap) {
+        mx[pub->nmx++] = v;
+    } else {
+        fprintf(stderr, "mxray lab: at most %zu --mx\n", mxcap);
+        return 64;
+    }
+    return 0;
+}
+
 int cmd_lab(int argc, char **argv)
 {
     bool env = false;
     size_t clones = 0;
-    int first = 1;
+    int first = 1, rc;
+    struct lab_publish pub = {0};
+    char *policy = NULL;
+    const char *mx[32];
+    bool publishing = false;
     for (; first < argc && argv[first][0] == '-'; first++) {
-        if (!strcmp(argv[first], "--env")) {
+        if ((rc = publish_opt(argc, argv, &first, &pub, &policy, mx, 32)) != 1) {
+            if (rc) {
+                free(policy);
+                return rc;
+            }
+            publishing = true;
+        } else if (!strcmp(argv[first], "--env")) {
             env = true;
         } else if (!strcmp(argv[first], "--clones")) {
             if (!(clones = parse_clones(first + 1 < argc ? argv[++first] : NULL))) {
@@ -221,15 +294,28 @@ int cmd_lab(int argc, char **argv)
             return 64;
         }
     }
+    pub.mx = mx;
+    if (publishing && (argc - first != 1 || clones)) {
+        fprintf(stderr, "mxray lab: --policy, --sts-record, --mx and --no-* publish in one "
+                        "SCENARIO (no --clones)\n");
+        free(policy);
+        return 64;
+    }
+    pub.scenario = publishing ? argv[first] : NULL;
     const char *dir = lab_asset_dir();
     if (!dir) {
         fprintf(stderr, "mxray lab: no scenarios (searched %s)\n", asset_search_desc());
+        free(policy);
         return 69;
     }
     struct loop *l = loop_new();
     char err[512];
-    struct lab *lab = lab_start_clones(l, dir, (const char *const *)argv + first,
-                                       (size_t)(argc - first), clones, err, sizeof err);
+    struct lab *lab =
+        publishing ? lab_start_published(l, dir, (const char *const *)argv + first, 1, &pub, err,
+                                         sizeof err)
+                   : lab_start_clones(l, dir, (const char *const *)argv + first,
+                                      (size_t)(argc - first), clones, err, sizeof err);
+    free(policy);
     if (!lab) {
         fprintf(stderr, "mxray lab: %s\n", err);
         loop_free(l);

@@ -5,6 +5,7 @@
 #include "cmd_lab.h"
 #include "cmd_lesson.h"
 #include "cmd_lint.h"
+#include "cmd_plan.h"
 #include "cmd_tui.h"
 #include "problems_doc.h"
 #include "usage.h"
@@ -35,6 +36,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "plan") == 0)
+        return cmd_plan(argc - 1, argv + 1);
     if (strcmp(cmd, "history") == 0)
         return cmd_history(argc - 1, argv + 1);
     if (strcmp(cmd, "lint") == 0)

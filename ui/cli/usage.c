@@ -24,6 +24,8 @@ void usage_main(FILE *f)
             "  mxray check --batch FILE [OPTIONS]     many domains: table or JSON Lines\n"
             "  mxray check --format nagios DOMAIN...  monitoring-plugin line(s), exit 0-3\n"
             "  mxray history DOMAIN [--json]          what earlier checks saw, what changed\n"
+            "  mxray plan DOMAIN --mx HOST...         safe, dated steps to a new MX set\n"
+            "  mxray plan DOMAIN --remove             safe, dated steps to remove MTA-STS\n"
             "  mxray lint policy FILE|-               validate a policy file offline\n"
             "  mxray lint sts-record TEXT             validate one _mta-sts TXT record\n"
             "  mxray lint tlsrpt-record TEXT          validate one _smtp._tls TXT record\n"
@@ -73,5 +75,39 @@ void usage_check(FILE *f)
             "Exit status: 0 pass, 1 warn, 2 fail, 3 no MTA-STS published, 64 usage,\n"
             "70 internal error, 130 interrupted; --format nagios: 0 OK, 1 WARNING,\n"
             "2 CRITICAL, 3 UNKNOWN.\n",
+            common_opts);
+}
+
+void usage_plan(FILE *f)
+{
+    fprintf(f,
+            "Usage: mxray plan [OPTIONS] DOMAIN --mx HOST [--mx HOST...] [--mode testing|enforce]\n"
+            "                  [--via-testing]\n"
+            "       mxray plan [OPTIONS] DOMAIN --remove\n"
+            "       (either form) --step N --verify\n"
+            "\n"
+            "Checks DOMAIN live (as mxray check, with the target hosts probed too), then prints\n"
+            "the ordered steps to reach the target MX set (or to remove MTA-STS, RFC 8461 8.3):\n"
+            "what to do, the exact policy file and TXT record to publish (each with a new id),\n"
+            "and the earliest safe time of each, from the live TTLs and max_age. The plan is\n"
+            "saved; --step N --verify checks that step N of it is live as planned.\n"
+            "\n"
+            "Options:\n%s"
+            "  --mx HOST                a host of the target MX set, in preference order\n"
+            "                           (repeatable; a name, never an address)\n"
+            "  --mode testing|enforce   the mode to end in (default: the live one, else testing)\n"
+            "  --via-testing            an enforce domain goes through mode testing: its enforce\n"
+            "                           policy is waited out before the MX change\n"
+            "  --remove                 plan the removal of MTA-STS instead\n"
+            "  --step N --verify        check that step N of the saved plan is live\n"
+            "  --state DIR              the checks' history (read for the longest max_age seen)\n"
+            "                           and the plans, in DIR/plans (default\n"
+            "                           $XDG_STATE_HOME/mxray, else ~/.local/state/mxray)\n"
+            "  --no-state               no history read or kept, no plan saved\n"
+            "  --json                   one JSON object (schema mxray.plan.v1; with --verify\n"
+            "                           mxray.plan.verify.v1)\n"
+            "\n"
+            "Exit status: 0 plan ready (or step live), 1 plan with warnings, 2 blocked: fix a\n"
+            "target host first (or step not live), 64 usage, 70 internal error, 130 interrupted.\n",
             common_opts);
 }

@@ -4,4 +4,5 @@
 #include <stdio.h>
 void usage_main(FILE *f);
 void usage_check(FILE *f);
+void usage_plan(FILE *f);
 #endif

@@ -248,6 +248,39 @@ const char *present_verdict_line(enum verdict v)
     }
 }
 
+/* ---- migration plans ---- */
+
+const char *present_plan_action(enum plan_action a)
+{
+    switch (a) {
+    case PLAN_PUBLISH_POLICY: return "Publish the policy file";
+    case PLAN_PUBLISH_STS_RECORD: return "Publish the _mta-sts TXT record";
+    case PLAN_CHANGE_MX: return "Change the MX records";
+    case PLAN_WAIT: return "Wait and watch the TLS reports";
+    case PLAN_DELETE_STS_RECORD: return "Delete the _mta-sts TXT record";
+    case PLAN_DELETE_POLICY: return "Delete the policy file";
+    }
+    return "?";
+}
+
+char *present_when(time_t t, time_t now, char *buf, size_t n)
+{
+    char stamp[32];
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    long long d = (long long)(t - now);
+    if (d <= 0)
+        snprintf(buf, n, "%s (now)", stamp);
+    else if (d < 3600)
+        snprintf(buf, n, "%s (in %lld min)", stamp, (d + 59) / 60);
+    else if (d < 2 * 86400)
+        snprintf(buf, n, "%s (in %lld h %lld min)", stamp, d / 3600, (d % 3600 + 59) / 60);
+    else
+        snprintf(buf, n, "%s (in %lld days %lld h)", stamp, d / 86400, (d % 86400) / 3600);
+    return buf;
+}
+
 /* ---- since the previous check, and monitoring ---- */
 
 size_t present_history(const struct report *r, struct present_sentence out[3])

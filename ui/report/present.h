@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 #include "report.h"
+#include "plan.h"
 
 /* ---- numbers, plurals, dates ---- */
 
@@ -82,5 +83,12 @@ char *present_monitor_summary(const struct report *r, const struct mon_result *m
 
 /* present_verdict_line - "PASS - MTA-STS is deployed and every check passed (exit 0)", ... */
 const char *present_verdict_line(enum verdict v);
+
+/* ---- migration plans ---- */
+
+/* present_plan_action - what a step asks, "Publish the policy file", ... (static). */
+const char *present_plan_action(enum plan_action a);
+/* present_when - "2026-12-05T10:00:00Z (in 15 min)", "(now)" when due: a step's time. */
+char *present_when(time_t t, time_t now, char *buf, size_t n);
 
 #endif

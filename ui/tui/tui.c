@@ -13,6 +13,8 @@
 #include "view_cert.h"
 #include "domain.h"
 #include "loop.h"
+#include "plan_store.h"
+#include "state.h"
 #include "xalloc.h"
 #include <curses.h>
 #include <errno.h>
@@ -57,6 +59,7 @@ enum tui_screen tui_screen_in(const struct tui *t, enum tui_view v)
     case TV_MATRIX: return TS_MATRIX;
     case TV_LEARN: return TS_LEARN;
     case TV_HELP: return TS_HELP;
+    case TV_PLAN: return TS_PLAN;
     case TV_LESSON: return TS_LEARN; /* a text to scroll, like learn */
     }
     return TS_TREE;
@@ -170,6 +173,84 @@ static void remember(struct tui *t, const char *domain)
     t->history[t->nhistory++] = xstrdup(domain);
 }
 
+static void scroll_by(int *v, int delta);
+static int page(const struct tui *t);
+
+/* ---- the migration plan (P) ---- */
+
+static void on_plan_event(void *arg, const struct diag_event *ev)
+{
+    struct tui *t = arg;
+    t->dirty = true;
+    if (ev->type != DIAG_EV_DONE)
+        return;
+    struct view_plan *v = &t->plan;
+    time_t now = time(NULL), until = 0;
+    struct domain_state st;
+    char why[256];
+    if (t->c->opts->state_dir &&
+        state_read(t->c->opts->state_dir, ev->report->domain, &st, why, sizeof why) == STATE_OK) {
+        until = plan_history_until(&st, now); /* the longest max_age the history saw */
+        state_free(&st);
+    }
+    plan_make(ev->report, &v->target, now, until, &v->plan);
+    v->ready = true;
+    char *dir = plan_store_dir(t->c->opts->state_dir), err[512] = "no state directory";
+    if (dir && plan_store_save(dir, &v->plan, err, sizeof err) == 0)
+        set_msg(t, v->plan.blocked ? TR_FAIL : TR_OK, "plan of %s: %zu steps%s; saved for --verify",
+                v->plan.domain, v->plan.nsteps, v->plan.blocked ? ", BLOCKED" : "");
+    else
+        set_msg(t, TR_WARN, "plan of %s made, not saved: %s", v->plan.domain, err);
+    free(dir);
+}
+
+/* plan_submit - check the domain again with the typed target hosts probed, then plan. */
+static void plan_submit(struct tui *t)
+{
+    struct plan_target target;
+    char *hosts[PLAN_TARGETS_MAX] = {0};
+    if (view_plan_parse(t->edit.buf, &target, hosts, t->perr, sizeof t->perr) < 0)
+        return;
+    t->prompt = TP_NONE;
+    view_plan_reset(&t->plan);
+    struct view_plan *v = &t->plan;
+    v->target = target;
+    memcpy(v->hosts, hosts, sizeof hosts);
+    snprintf(v->typed, sizeof v->typed, "%.200s", t->edit.buf);
+    struct diag_opts o = *t->c->opts;
+    o.planned_hosts = v->target.mx;
+    o.nplanned_hosts = v->target.nmx;
+    v->diag = diag_start(t->c->engine, &o, t->domain, t->domain, on_plan_event, t);
+    push(t, TV_PLAN);
+    set_msg(t, TR_RUNNING, "checking %s with the target hosts ...", t->domain);
+}
+
+static void plan_key(struct tui *t, enum tui_action a)
+{
+    struct view_plan *v = &t->plan;
+    size_t n = v->ready ? v->plan.nsteps : 0;
+    switch (a) {
+    case TA_UP: if (v->sel > 0) v->sel--; break;
+    case TA_DOWN: if (v->sel + 1 < n) v->sel++; break;
+    case TA_HOME: v->sel = 0; break;
+    case TA_END: v->sel = n ? n - 1 : 0; break;
+    case TA_PGUP: scroll_by(&t->view_scroll, -page(t)); break;
+    case TA_PGDN: scroll_by(&t->view_scroll, page(t)); break;
+    case TA_WRITE: {
+        char path[4096], err[4200];
+        if (view_plan_write(v, t->c->export_dir, path, sizeof path, err, sizeof err) == 0)
+            set_msg(t, TR_OK, "wrote the policy of step %zu to %s", v->sel + 1, path);
+        else
+            set_msg(t, TR_FAIL, "could not write: %s", err);
+        break;
+    }
+    case TA_BACK: pop(t); break;
+    default: break;
+    }
+    if (a == TA_UP || a == TA_DOWN || a == TA_HOME || a == TA_END)
+        t->view_scroll = -1; /* follow the selection when drawn */
+}
+
 static void start(struct tui *t, const char *domain_arg, const char *input_arg)
 {
     /* copy first: a re-run passes t->domain and the old report's input, freed below */
@@ -181,6 +262,7 @@ static void start(struct tui *t, const char *domain_arg, const char *input_arg)
         t->diag = NULL;
         t->model.n = 0;
     }
+    view_plan_reset(&t->plan); /* a plan belongs to the domain it was made for */
     snprintf(t->domain, sizeof t->domain, "%s", domain);
     remember(t, domain);
     t->t0 = loop_now_ms();
@@ -257,8 +339,15 @@ static void prompt_domain_key(struct tui *t, int rc, wint_t wc)
 {
     enum tui_edit e = tui_edit_of(rc == KEY_CODE_YES, wc);
     t->dirty = true;
+    if (t->prompt == TP_PLAN && (e == TE_HIST_PREV || e == TE_HIST_NEXT))
+        return; /* the history holds domains, not targets */
     switch (e) {
-    case TE_SUBMIT: prompt_submit(t); return;
+    case TE_SUBMIT:
+        if (t->prompt == TP_PLAN)
+            plan_submit(t);
+        else
+            prompt_submit(t);
+        return;
     case TE_CANCEL: t->prompt = TP_NONE; return;
     case TE_HIST_PREV:
     case TE_HIST_NEXT: {
@@ -506,6 +595,12 @@ static bool global_key(struct tui *t, enum tui_action a)
     switch (a) {
     case TA_RERUN: start(t, t->domain, diag_report(t->diag)->input); return true;
     case TA_EXPORT: prompt_open(t, TP_EXPORT); return true;
+    case TA_PLAN:
+        if (running(t))
+            set_msg(t, TR_DIM, "wait for the check to end, then P plans a migration");
+        else
+            prompt_open(t, TP_PLAN);
+        return true;
     case TA_MATRIX:
         if (top == TV_MATRIX)
             pop(t);
@@ -569,7 +664,7 @@ static void key(struct tui *t, int rc, wint_t wc)
     t->dirty = true;
     if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
         return;
-    if (t->prompt == TP_DOMAIN) {
+    if (t->prompt == TP_DOMAIN || t->prompt == TP_PLAN) {
         prompt_domain_key(t, rc, wc);
         return;
     }
@@ -598,6 +693,7 @@ static void key(struct tui *t, int rc, wint_t wc)
     case TV_MAIN: main_key(t, a); break;
     case TV_CERT: cert_key(t, a); break;
     case TV_MATRIX: case TV_LEARN: case TV_HELP: case TV_LESSON: scroll_key(t, a); break;
+    case TV_PLAN: plan_key(t, a); break;
     }
 }
 
@@ -731,6 +827,7 @@ int tui_run(const struct tui_config *c)
     loop_watch(c->engine->loop, STDIN_FILENO, 0, NULL, NULL);
     restore_terminal();
     restore_signals(old);
+    view_plan_reset(&t->plan);
     if (t->diag)
         diag_free(t->diag);
     tui_model_free(&t->model);

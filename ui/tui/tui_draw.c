@@ -143,8 +143,14 @@ static void draw_header(struct tui *t)
                  TUI_DANE_UNCONFIRMED);
         x += put(0, x, COLS - x, t->color ? role_attr[TR_WARN] | A_REVERSE : bar | A_BOLD, buf);
     }
+    /* "unknown" only while it is: once done, no mode means none published or none valid */
+    enum sts_mode mode = report_policy_mode(r);
+    const char *policy = mode != STS_MODE_UNKNOWN ? sts_mode_name(mode)
+                         : !r->done                ? "pending"
+                         : v == VERDICT_NONE       ? "not published"
+                                                   : "no valid policy";
     snprintf(buf, sizeof buf, "  %s  policy: %s%s", tui_fmt_ms(tui_now_ms(t), ms, sizeof ms),
-             sts_mode_name(report_policy_mode(r)), r->interrupted ? "  (interrupted)" : "");
+             policy, r->interrupted ? "  (interrupted)" : "");
     x += put(0, x, COLS - x, bar, buf);
     /* The resolver only when it fits whole: half an address misleads more than none. */
     snprintf(buf, sizeof buf, "  resolver: %s",
@@ -157,18 +163,23 @@ static void draw_header(struct tui *t)
  * reason the last name was refused (wrapped, at most PROMPT_ERR_ROWS rows) or how to use it. */
 static void draw_prompt(struct tui *t, int y)
 {
-    enum { PROMPT_ERR_ROWS = 3 };
+    bool plan = t->prompt == TP_PLAN;
+    enum { PROMPT_ERR_ROWS = 5 };
     attr_t bar = role_attr[TR_HEADER];
     struct tui_lines in = {0}, out = {0};
     if (t->perr[0])
         tui_lines_add(&in, TR_FAIL, 0, "%s %s", tui_state_symbol(ST_FAIL, t->utf8, 0), t->perr);
+    else if (plan)
+        tui_lines_addn(&in, TR_DIM, 0, "the new MX hosts, space-separated, then optionally "
+                                        "testing|enforce and via-testing; or: remove. Enter "
+                                        "plans, Esc cancels");
     else
         tui_lines_addn(&in, TR_DIM, 0, "Enter diagnoses, Esc cancels, Up/Down: earlier names, "
                                         "Ctrl-U clears, Ctrl-A/E: start/end");
     tui_lines_wrap(&in, COLS - 2, 2, &out);
     int rows = out.n < PROMPT_ERR_ROWS ? (int)out.n : PROMPT_ERR_ROWS;
-    if (rows > y - 2) /* keep the header and a row of the body */
-        rows = y - 2 > 0 ? y - 2 : 0;
+    if (rows > (y - 1) / 2) /* keep the header and half the body */
+        rows = (y - 1) / 2;
     for (int i = 0; i < rows; i++) {
         const struct tui_line *l = &out.v[i];
         fill(y - rows + i, 0, COLS, A_NORMAL);
@@ -177,7 +188,7 @@ static void draw_prompt(struct tui *t, int y)
     tui_lines_clear(&in);
     tui_lines_clear(&out);
 
-    int x = put(y, 0, COLS, bar | A_BOLD, " Domain: ");
+    int x = put(y, 0, COLS, bar | A_BOLD, plan ? " Plan: " : " Domain: ");
     struct tui_edit_view v;
     tui_edit_view(&t->edit, COLS - x, &v);
     const char *more = t->utf8 ? "…" : "<";
@@ -198,7 +209,7 @@ static void draw_footer(struct tui *t)
     int y = LINES - 1;
     attr_t bar = role_attr[TR_HEADER];
     fill(y, 0, COLS, bar);
-    if (t->prompt == TP_DOMAIN) {
+    if (t->prompt == TP_DOMAIN || t->prompt == TP_PLAN) {
         draw_prompt(t, y);
         return;
     }
@@ -206,15 +217,15 @@ static void draw_footer(struct tui *t)
         put(y, 0, COLS, bar | A_BOLD, " Export as: j JSON, m Markdown (tickets), t plain text - Esc cancels");
         return;
     }
-    if (t->msg[0]) {
-        put(y, 0, COLS, t->color ? role_attr[t->msg_role] | A_REVERSE : bar | A_BOLD, t->msg);
-        return;
+    int x = 1;
+    if (t->msg[0]) { /* the message first; the hints it leaves room for after it */
+        x = put(y, 0, COLS, t->color ? role_attr[t->msg_role] | A_REVERSE : bar | A_BOLD, t->msg);
+        x += put(y, x, COLS - x, bar, "  ");
     }
     /* this screen's keys, most useful first; a hint is drawn only when it fits whole */
     struct tui_hint hints[24];
     size_t n = tui_keys_hints(tui_screen_of(t), tui_report(t) != NULL, t->c->nchoices > 0, hints,
                               sizeof hints / sizeof hints[0]);
-    int x = 1;
     for (size_t i = 0; i < n; i++) {
         int w = tui_text_width(hints[i].key) + 1 + tui_text_width(hints[i].word);
         if (x + w > COLS)
@@ -250,13 +261,15 @@ static void pane_title(struct tui *t, int y, int x, int w, bool focus, const cha
 {
     attr_t a = focus ? role_attr[TR_SELECTED] | A_BOLD : role_attr[TR_BOLD];
     fill(y, x, w, focus ? role_attr[TR_SELECTED] : A_NORMAL);
-    int used = put(y, x, w, a, title);
-    if (total > h) {
-        char pos[48];
+    char pos[48] = "";
+    if (total > h)
         snprintf(pos, sizeof pos, " %d-%d/%d ", scroll + 1, scroll + h < total ? scroll + h : total, total);
-        int pw = tui_text_width(pos);
-        if (used + pw < w)
-            put(y, x + w - pw, pw, a, pos);
+    int pw = tui_text_width(pos);
+    if (pw && w - pw >= 12) { /* the position stays; a long title gives way (with an ellipsis) */
+        put_cut(y, x, w - pw, a, title, t->utf8);
+        put(y, x + w - pw, pw, a, pos);
+    } else {
+        put_cut(y, x, w, a, title, t->utf8);
     }
 }
 
@@ -369,7 +382,7 @@ static void draw_cert(struct tui *t, int x, int w)
         tui_lines_add(&lines, TR_DIM, 0, "this certificate is no longer in the report (Esc goes back)");
     } else {
         struct view_ctx v = ctx_of(t);
-        snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s] (Esc back)", t->cert_index + 1,
+        snprintf(title, sizeof title, " Certificate %zu/%zu of %s [%s]", t->cert_index + 1,
                  tls->nchain, row->cert_owner, row->cert_where);
         view_cert_build(&lines, &v, row);
         tui_lesson_filter(t, &lines);
@@ -596,6 +609,28 @@ static void draw_text_view(struct tui *t, const char *title, const struct tui_li
     pane_title(t, L->body_y, 0, COLS, true, title, t->view_scroll, total, L->list_h);
 }
 
+/* draw_plan - the plan of the checked domain; the selected step stays in view. */
+static void draw_plan(struct tui *t)
+{
+    struct tui_lines raw = {0}, l = {0};
+    int sel_line;
+    view_plan_lines(&t->plan, time(NULL), &raw, &sel_line);
+    tui_lines_wrap(&raw, COLS - 2, 2, &l); /* as drawn, so the selection's row is known */
+    tui_lines_clear(&raw);
+    if (t->view_scroll < 0) { /* the selection moved: bring it near the top */
+        t->view_scroll = 0;
+        for (size_t i = 0; i < l.n; i++)
+            if (l.v[i].role == TR_SELECTED) {
+                t->view_scroll = i > 2 ? (int)i - 2 : 0;
+                break;
+            }
+    }
+    char title[600];
+    snprintf(title, sizeof title, " Plan for %s: %s", t->domain, t->plan.typed);
+    draw_text_view(t, title, &l, 2);
+    tui_lines_clear(&l);
+}
+
 static void choice_lesson(const struct tui_choice *ch, struct tui_lines *l);
 static const struct tui_choice *choice_of(const struct tui *t, const struct report *r);
 
@@ -763,6 +798,8 @@ void tui_draw(struct tui *t)
         tui_lines_clear(&l);
     } else if (top == TV_LEARN) {
         draw_learn(t);
+    } else if (top == TV_PLAN) {
+        draw_plan(t);
     } else if (top == TV_LESSON) {
         struct tui_lines l = {0};
         char title[300];
@@ -771,7 +808,7 @@ void tui_draw(struct tui *t)
         tui_lines_clear(&l);
     }
     draw_footer(t);
-    if (t->prompt == TP_DOMAIN)
+    if (t->prompt == TP_DOMAIN || t->prompt == TP_PLAN)
         curs_set(1);
     refresh();
 }

@@ -13,9 +13,10 @@
 #include "tui_model.h"
 #include "tui_prompt.h"
 #include "tui_text.h"
+#include "view_plan.h"
 
-enum tui_view { TV_PICKER, TV_MAIN, TV_CERT, TV_MATRIX, TV_LEARN, TV_HELP, TV_LESSON };
-enum tui_prompt { TP_NONE, TP_DOMAIN, TP_EXPORT };
+enum tui_view { TV_PICKER, TV_MAIN, TV_CERT, TV_MATRIX, TV_LEARN, TV_HELP, TV_LESSON, TV_PLAN };
+enum tui_prompt { TP_NONE, TP_DOMAIN, TP_EXPORT, TP_PLAN };
 
 #define TUI_STACK_MAX 8
 #define TUI_HISTORY_MAX 32
@@ -67,6 +68,7 @@ struct tui {
     unsigned spin;
     int64_t last_spin;
     struct tui_layout lay;
+    struct view_plan plan;         /* P: the migration plan of the checked domain */
     struct tui_lesson_state *lesson; /* mxray lesson (tui_lesson.c), else NULL */
     char *edit_msgs;               /* why the last fix-it edit was refused */
 };

@@ -41,6 +41,7 @@ static const struct tui_key keys[] = {
     {'[', "[", TA_PREV_CERT},
     {']', "]", TA_NEXT_CERT},
     {'b', "b", TA_PICKER},
+    {'P', "P", TA_PLAN},
     {'?', "?", TA_HELP},
     {KEY_F(1), "F1", TA_HELP},
     {CTRL('l'), "Ctrl-L", TA_REDRAW},
@@ -65,6 +66,8 @@ static const struct tui_key_use diagnosed[] = {
     {TA_LEARN, "learn: what the selected step is in MTA-STS (L again closes it)", 23, "L",
      "learn"},
     {TA_PICKER, "back to the scenario picker (mxray demo)", 31, "b", "scenarios"},
+    {TA_PLAN, "plan a migration: type the new MX hosts (or: remove), then the steps", 24, "P",
+     "plan"},
 };
 
 static const struct tui_key_use picker[] = {
@@ -151,6 +154,18 @@ static const struct tui_key_note lesson_keys[] = {
           "(a fix-it case, or mxray demo --editable)"},
 };
 
+static const struct tui_key_use plan_keys[] = {
+    {TA_UP, "previous step", 0, NULL, NULL},
+    {TA_DOWN, "next step (the selected one shows what to publish and why)", 4, "j/k", "step"},
+    {TA_PGUP, "scroll up a page", 0, NULL, NULL},
+    {TA_PGDN, "scroll down a page", 0, NULL, NULL},
+    {TA_HOME, "first step", 0, NULL, NULL},
+    {TA_END, "last step", 0, NULL, NULL},
+    {TA_WRITE, "write the selected step's policy file, as published, to the current directory",
+     3, "w", "save policy"},
+    {TA_BACK, "back to the walk-through", 2, "Esc", "back"},
+};
+
 #define ALL_SCREENS (TS_BIT(TS_COUNT) - 1)
 static const struct tui_key_section sections[] = {
     {"Everywhere", ALL_SCREENS, false, everywhere, N(everywhere)},
@@ -164,6 +179,7 @@ static const struct tui_key_section sections[] = {
     {"PEM (p in a certificate)", TS_BIT(TS_PEM), false, pem, N(pem)},
     {"Matrix (m), learn (L) and help (?)", TS_BIT(TS_MATRIX) | TS_BIT(TS_LEARN) | TS_BIT(TS_HELP),
      false, pages, N(pages)},
+    {"Migration plan (P)", TS_BIT(TS_PLAN), false, plan_keys, N(plan_keys)},
 };
 
 const struct tui_key *tui_keys_table(size_t *n)

@@ -20,6 +20,7 @@ enum tui_action {
     TA_RERUN, TA_NEW, TA_EXPORT, TA_MATRIX, TA_LEARN,
     TA_PEM, TA_WRITE, TA_PREV_CERT, TA_NEXT_CERT,
     TA_PICKER,   /* back to the scenario picker (demo) */
+    TA_PLAN,     /* migration plan for a typed target */
     TA_HELP, TA_REDRAW, TA_QUIT,
     TA_COUNT
 };
@@ -32,6 +33,7 @@ enum tui_screen {
     TS_CERT,    /* one certificate in full */
     TS_PEM,     /* its PEM (p) */
     TS_MATRIX, TS_LEARN, TS_HELP,
+    TS_PLAN,    /* the migration plan (P) */
     TS_COUNT
 };
 #define TS_BIT(s) (1u << (s))

@@ -283,8 +283,8 @@ int tui_prompt_domain(const struct tui_config *c, const char *typed, char *out, 
             len += (size_t)w;
         }
         snprintf(err, errn,
-                 "the demo serves only *.%s, not %.60s%s: type a scenario name (%s...) or "
-                 "press Esc, then b for the list",
+                 "the demo serves only *.%s, not %.60s%s: type a scenario's name (%s...), or "
+                 "Esc, then b to pick one",
                  c->zone, out, strlen(out) > 60 ? "..." : "", names);
         return -1;
     }

@@ -115,7 +115,8 @@ int tui_text_decode(const char *s, int cols, wchar_t *out, size_t outn)
     return width;
 }
 
-/* wrap_one - append text (one logical line) wrapped to width, breaking after spaces. */
+/* wrap_one - append text (one logical line) wrapped to width, breaking after spaces (within a
+ * long token, after ':' or '/'). */
 static void wrap_one(const struct tui_line *in, int width, int hang, struct tui_lines *out)
 {
     const char *s = in->text;
@@ -132,10 +133,18 @@ static void wrap_one(const struct tui_line *in, int width, int hang, struct tui_
             size_t sp = fit;
             while (sp > 0 && s[sp - 1] != ' ')
                 sp--;
-            if (sp > 0)
+            if (sp > 0) {
                 take = sp;
-            else if (fit == 0)
+            } else if (fit == 0) {
                 take = 1; /* a character wider than the line: emit it alone */
+            } else { /* one long token: after a ':' or '/' in its second half if there is one,
+                      * so a fingerprint breaks between bytes and a URL between its parts */
+                size_t cut = fit;
+                while (cut > fit / 2 && s[cut - 1] != ':' && s[cut - 1] != '/')
+                    cut--;
+                if (cut > fit / 2)
+                    take = cut;
+            }
         }
         char *piece = xstrndup(s, take);
         size_t len = strlen(piece);

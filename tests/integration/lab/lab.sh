@@ -65,7 +65,7 @@ lab__fail_server() {
 
 # lab__dns_line - add one scenario dns line to the zone, mapping @tokens to lab addresses.
 lab__dns_line() {
-    local name="$1" owner="$2" type="$3" rdata="$4" kind addr fqdn
+    local name="$1" owner="$2" type="$3" rdata="$4" ttl="${5:-60}" kind addr fqdn
     fqdn="$owner.$name.$LAB_TLD"
     [ "$owner" = "@" ] && fqdn="$name.$LAB_TLD"
     case "$rdata" in
@@ -89,7 +89,7 @@ lab__dns_line() {
         LAB_TXTCOUNT["$name $owner"]=$(( ${LAB_TXTCOUNT["$name $owner"]:-0} + 1 ))
     fi
     # @tlsa-* tokens need the certificates: resolved in lab__write_zone.
-    LAB_ZTEXT[$name]+="$owner 60 IN $type $rdata"$'\n'
+    LAB_ZTEXT[$name]+="$owner $ttl IN $type $rdata"$'\n'
 }
 
 # lab__tlsa_data - "USAGE SELECTOR MTYPE HEX" for a token @tlsa-USM-REF (RFC 6698 2.1):
@@ -133,7 +133,7 @@ lab__resolve_text() {
 
 # lab__parse - read scenario FILES into the LAB_* variables and the zone text.
 lab__parse() {
-    local file line key rest name="" owner type rdata
+    local file line key rest name="" owner type rdata ttl
     for file in "$@"; do
         [ -r "$file" ] || { lab__say "cannot read scenario file $file"; return 1; }
         while IFS= read -r line || [ -n "$line" ]; do
@@ -149,7 +149,11 @@ lab__parse() {
             case "$key" in
                 dns)
                     read -r owner type rdata <<<"$rest"
-                    lab__dns_line "$name" "$owner" "$type" "$rdata" || return 1 ;;
+                    ttl=60
+                    if [[ "$type" =~ ^[0-9]+$ ]]; then  # dns OWNER TTL TYPE RDATA
+                        read -r owner ttl type rdata <<<"$rest"
+                    fi
+                    lab__dns_line "$name" "$owner" "$type" "$rdata" "$ttl" || return 1 ;;
                 web)
                     LAB_WEB_MODE[$name]="$rest" ;;
                 policy)
