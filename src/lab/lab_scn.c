@@ -40,7 +40,9 @@ static int fail(struct parser *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(p->err, p->errlen, "%s.scn:%d: %s", p->s->info.name, p->lineno, msg);
+    char *shown = escape_str(msg); /* it may quote the file: a key, a name */
+    snprintf(p->err, p->errlen, "%s.scn:%d: %s", p->s->info.name, p->lineno, shown);
+    free(shown);
     return -1;
 }
 
