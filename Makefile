@@ -87,3 +87,4 @@ clean:
 # root (a network namespace); `cd bench && npm install` adds the mailauth peer.
 bench: build
 	bench/bench.sh $(BUILD)/mxray
+	nice -n 19 bench/report_bench.py --mxray $(BUILD)/mxray

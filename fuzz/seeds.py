@@ -4,7 +4,7 @@
 Seeds come from the unit-test cases, tests/data/lint and RFC examples; names follow mtr's
 fuzz/: seed_<target>_{valid,edge,malform}_N. The corpus is committed; rerun this only to
 change it (cert_der seeds are made with the openssl command, so they differ on each run).
-Usage: python3 fuzz/seeds.py [TOP]"""
+Usage: python3 fuzz/seeds.py [TOP [TARGET...]]   (TARGET: only those, e.g. tlsrpt_mime)"""
 import os
 import shutil
 import struct
@@ -250,6 +250,57 @@ def http_header():
     })
 
 
+TLSRPT_DATA = os.path.join(TOP, "tests", "data", "tlsrpt")
+
+
+def tlsrpt_samples():
+    """The sample reports and their e-mail/mbox/gzip forms (tests/data/tlsrpt/make_inputs.py)."""
+    import glob
+    tmp = tempfile.mkdtemp()
+    subprocess.run([sys.executable, os.path.join(TLSRPT_DATA, "make_inputs.py"), tmp], check=True)
+    reports = [open(f, "rb").read() for f in sorted(glob.glob(os.path.join(TLSRPT_DATA, "*.json")))]
+    return tmp, reports
+
+
+def tlsrpt_report():
+    _, reports = tlsrpt_samples()
+    head = ('{"organization-name":"x","report-id":"1","date-range":{"start-datetime":'
+            '"2026-01-01T00:00:00Z","end-datetime":"2026-01-02T00:00:00+01:00"},"policies":')
+    write("tlsrpt_report", {
+        "valid": reports,
+        "edge": [head + '[]}', head + '[{"policy":{"policy-type":"tlsa","policy-domain":"A.'
+                 'Example.","mx-host":"mx"},"summary":{"total-successful-session-count":'
+                 '9007199254740992,"total-failure-session-count":0},"failure-details":null}]}',
+                 head + '[{"policy":{"policy-type":"sts","policy-domain":"a\\u001b[2J"},'
+                 '"summary":{"total-successful-session-count":1,"total-failure-session-count":'
+                 '1},"failure-details":[{"result-type":"x\\u0000y","failed-session-count":1,'
+                 '"additional-information":"\\ud800"}]}]}'],
+        "malform": ["[" * 40, '{"organization-name":5}', head + '[{"summary":"5"}]}',
+                    head + '[{"policy":{},"summary":{}}]}', "\xef\xbb\xbf{}", "{\"a\":1e999}"],
+    })
+
+
+def tlsrpt_mime():
+    import glob
+    import gzip
+    tmp, reports = tlsrpt_samples()
+    mails = [open(f, "rb").read() for f in sorted(glob.glob(os.path.join(tmp, "eml", "*.eml")))[:4]]
+    other = [open(f, "rb").read() for f in sorted(glob.glob(os.path.join(tmp, "noreport", "*.eml")))]
+    mbox = open(os.path.join(tmp, "all.mbox"), "rb").read()
+    write("tlsrpt_mime", {
+        "valid": mails + [gzip.compress(reports[0], mtime=0), reports[0]],
+        "edge": other + [mbox[:6000], b"* 1 FETCH (UID 1 BODY[] {12}\r\nSubject: x\r\n\r\n)\r\n"],
+        "malform": [b"\x1f\x8b\x08\x00" + b"\xff" * 40, b"From \n\n",
+                    b"Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: "
+                    b"application/tlsrpt+gzip\nContent-Transfer-Encoding: base64\n\n!!!!\n--a--\n",
+                    b"* 1 FETCH {99999999999}\r\n"],
+    })
+
+
+if len(sys.argv) > 2:  # seeds.py TOP TARGET...: only those corpora
+    for name in sys.argv[2:]:
+        globals()[name]()
+    sys.exit(0)
 for fn in (http_header, sts_record, tlsrpt, sts_policy, mx_match, cert_name, cert_der, smtp_reply,
-           dns_answer, escape, cli, domain, json_):
+           dns_answer, escape, cli, domain, json_, tlsrpt_report, tlsrpt_mime):
     fn()

@@ -8,13 +8,13 @@
 # DEPS_POLICY_RC_D (tests only) replaces /usr/sbin/policy-rc.d.
 set -eu
 want="build-essential cmake pkg-config libc-ares-dev libcurl4-openssl-dev libssl-dev
-      libncurses-dev libidn2-dev libjansson-dev"
+      libncurses-dev libidn2-dev libjansson-dev libgmime-3.0-dev zlib1g-dev"
 case "${1:-build}" in
 build) ;;
 test)
     want="$want check nsd unbound nginx-light postfix iproute2 tmux bind9-dnsutils curl openssl
           python3 procps clang libclang-rt-14-dev ldnsutils time strace valgrind dpkg-dev
-          shellcheck zsh git groff-base"
+          shellcheck zsh git dovecot-imapd groff-base"
     ;;
 *)
     echo "usage: scripts/deps.sh [build|test]" >&2

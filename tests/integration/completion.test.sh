@@ -25,6 +25,11 @@ scenarios=$(mxray demo --list | awk 'NR > 1 && NF == 0 { exit } NR > 1 { print $
 [ -n "$scenarios" ] || bad "mxray demo --list gave no scenario"
 lessons=$(mxray lesson --list | awk 'NF { print $1 }' | sort | tr '\n' ' ')
 [ -n "$lessons" ] || bad "mxray lesson --list gave no lesson"
+# every "mxray NAME" usage line of --help (new commands come along)
+subcommands=$(mxray --help | sed -n 's/^ *mxray \([a-z][a-z0-9-]*\).*/\1/p' | sort -u | tr '\n' ' ')
+for c in check demo lab lint; do
+    [[ " $subcommands" == *" $c "* ]] || bad "mxray --help lacks the subcommand $c: $subcommands"
+done
 
 # expect SHELL DESCRIPTION WANT GOT - GOT (sorted words) must equal WANT, or contain each
 # word of WANT when WANT starts with "+".
@@ -51,7 +56,7 @@ bash_c() { # WORD... (the last is the one being completed)
     printf '%s\n' "${COMPREPLY[@]}" | grep . | sort | tr '\n' ' '
 }
 cd "$TMP/files" || exit 1
-expect bash "subcommands" "+check demo history lab lesson lint" "$(bash_c mxray '')"
+expect bash "subcommands" "$subcommands" "$(bash_c mxray '')"
 expect bash "subcommand prefix" "check " "$(bash_c mxray ch)"
 expect bash "top-level options" "+--help --version --list-problems --resolver --timeout" "$(bash_c mxray --)"
 expect bash "check options" "+--json --batch --concurrency --shard --verbose --connect-to --ca-file --timeout --ehlo" "$(bash_c mxray check --)"
@@ -92,10 +97,10 @@ zsh_c() { # WORD...
         source "$1"' zsh "$ROOT/completions/_mxray" "$@" 2>&1 | grep . | sort | tr '\n' ' '
 }
 # zsh's compadd filters by the typed prefix itself: the function offers every candidate.
-expect zsh "subcommands" "+check demo history lab lesson lint plan" "$(zsh_c mxray '')"
+expect zsh "subcommands" "$subcommands" "$(zsh_c mxray '')"
 expect zsh "top-level options" "+--help --version --list-problems --resolver --timeout" "$(zsh_c mxray --)"
 expect zsh "check options" "+--json --batch --concurrency --shard --verbose" "$(zsh_c mxray check --)"
-expect zsh "subcommand after an option's value" "+check demo history lab lesson lint plan" "$(zsh_c mxray --timeout 5 ch)"
+expect zsh "subcommand after an option's value" "$subcommands" "$(zsh_c mxray --timeout 5 ch)"
 expect zsh "nothing after --timeout" "" "$(zsh_c mxray check --timeout '')"
 expect zsh "demo scenarios" "$scenarios" "$(zsh_c mxray demo '')"
 expect zsh "lab scenarios, second name" "$scenarios" "$(zsh_c mxray lab all-good '')"

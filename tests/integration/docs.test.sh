@@ -22,7 +22,9 @@ options_of() { grep -oE '"--?[a-zA-Z0-9][a-zA-Z0-9-]*"' "$1" | tr -d '"' | sort 
 
 # help_of FILE - the --help text of the command whose options FILE parses.
 help_of() {
-    case $(basename "$1") in
+    local base
+    base=$(basename "$1")
+    case $base in
     cli.c) "$BIN" --help; "$BIN" check --help ;;
     main.c) "$BIN" --help ;;
     cmd_check.c | cmd_tui.c) "$BIN" --help; "$BIN" check --help ;;

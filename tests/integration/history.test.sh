@@ -24,7 +24,7 @@ ok() { echo "PASS $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failed=$((failed + 1)); }
 skip() { echo "SKIP history: $*"; exit 77; }
 
-[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || skip "usage: $0 /path/to/mxray"
+[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || { echo "FAIL history: usage: $0 /path/to/mxray"; exit 1; }
 PYTHON="$(command -v /usr/bin/python3 || command -v python3)" || skip "python3 missing"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/history-test.XXXXXX")"

@@ -19,7 +19,7 @@ ok() { echo "PASS $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failed=$((failed + 1)); }
 skip() { echo "SKIP nagios: $*"; exit 77; }
 
-[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || skip "usage: $0 /path/to/mxray"
+[ -n "$MXRAY" ] && [ -x "$MXRAY" ] || { echo "FAIL nagios: usage: $0 /path/to/mxray"; exit 1; }
 PYTHON="$(command -v /usr/bin/python3 || command -v python3)" || skip "python3 missing"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/nagios-test.XXXXXX")"

@@ -6,6 +6,7 @@
 #include "cmd_lesson.h"
 #include "cmd_lint.h"
 #include "cmd_plan.h"
+#include "cmd_report.h"
 #include "cmd_tui.h"
 #include "problems_doc.h"
 #include "usage.h"
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
         return cmd_lab(argc - 1, argv + 1);
     if (strcmp(cmd, "lesson") == 0)
         return cmd_lesson(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
     return cmd_tui(argc, argv);

@@ -26,10 +26,11 @@ void usage_main(FILE *f)
             "  mxray history DOMAIN [--json]          what earlier checks saw, what changed\n"
             "  mxray plan DOMAIN --mx HOST...         safe, dated steps to a new MX set\n"
             "  mxray plan DOMAIN --remove             safe, dated steps to remove MTA-STS\n"
+            "  mxray report [--json] [--check] INPUT... summarise TLS reports (RFC 8460)\n"
             "  mxray lint policy FILE|-               validate a policy file offline\n"
             "  mxray lint sts-record TEXT             validate one _mta-sts TXT record\n"
             "  mxray lint tlsrpt-record TEXT          validate one _smtp._tls TXT record\n"
-            "  mxray demo [SCENARIO | --list]         the built-in teaching lab, offline\n"
+            "  mxray demo [SCENARIO | --reports | --list]  the built-in teaching lab, offline\n"
             "  mxray lab [SCENARIO...]                serve the lab for other tools\n"
             "  mxray lesson [NAME]                    a class: questions before verdicts\n"
             "  mxray lesson --handout [NAME]          the lesson as Markdown, for printing\n"
@@ -109,5 +110,28 @@ void usage_plan(FILE *f)
             "\n"
             "Exit status: 0 plan ready (or step live), 1 plan with warnings, 2 blocked: fix a\n"
             "target host first (or step not live), 64 usage, 70 internal error, 130 interrupted.\n",
+            common_opts);
+}
+
+void usage_report(FILE *f)
+{
+    fprintf(f,
+            "Usage: mxray report [--json] [--check] [OPTIONS] INPUT...\n"
+            "\n"
+            "Reads the SMTP TLS aggregate reports (RFC 8460) that senders mail to the rua\n"
+            "address and summarises them per policy domain. INPUT: a JSON report, a gzip'd\n"
+            "one, an e-mail (.eml), an mbox, a folder (recursively; a Maildir works), '-' for\n"
+            "standard input, or an IMAP folder URL (imaps://user@host/INBOX; password from\n"
+            "~/.netrc or a prompt; read-only). A report read twice counts once.\n"
+            "\n"
+            "Options:\n"
+            "  --json                   one JSON object (schema mxray.tlsrpt.v1)\n"
+            "  --check                  run the live check of each policy domain and mark each\n"
+            "                           failure reproduced, not_reproduced or not_checked\n"
+            "%s"
+            "\n"
+            "Exit status: 0 every input read and no failed session, 1 some report has\n"
+            "failed sessions, 65 an input held no report or a report was damaged (the rest\n"
+            "is still summarised), 64 usage, 70 internal error, 130 interrupted.\n",
             common_opts);
 }

@@ -5,4 +5,7 @@
 void usage_main(FILE *f);
 void usage_check(FILE *f);
 void usage_plan(FILE *f);
+/* usage_report - `mxray report --help`. */
+void usage_report(FILE *f);
+
 #endif

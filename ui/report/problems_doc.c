@@ -5,6 +5,8 @@
  * version, so the checked-in copy stays stable. */
 #include "problems_doc.h"
 #include "problem.h"
+#include "tlsrpt_result.h"
+#include <string.h>
 
 /* cell - text safe inside a Markdown table cell ('|' would end the cell). */
 static void cell(FILE *f, const char *s)
@@ -45,6 +47,29 @@ static void section(FILE *f, const struct problem_def *d)
     fprintf(f, "\n**What it means.** %s\n\n**Fix.** %s\n", d->what, d->fix);
 }
 
+/* result_types - what each RFC 8460 result type in a TLS report means (mxray report). */
+static void result_types(FILE *f)
+{
+    fputs("\n# RFC 8460 result types\n\nWhat a sender's TLS report (`mxray report`) says with "
+          "each result type, what to check,\nand the problem codes whose live finding "
+          "`mxray report --check` counts as the same failure.\n",
+          f);
+    for (int i = 0; i < TLSRPT_RES_COUNT; i++) {
+        const struct tlsrpt_result_def *r = tlsrpt_result_def((enum tlsrpt_result_id)i);
+        fprintf(f, "\n## %s\n\n- RFC: %s (%s)\n- Found by:", r->type, r->rfc,
+                r->policy_level ? "about the policy: matched in the whole domain"
+                                : "about one MX host's sessions");
+        int n = 0;
+        for (int j = 0; j < PROB_COUNT; j++) {
+            const struct problem_def *d = problem_def((enum problem_id)j);
+            if (d->report_as && strcmp(d->report_as, r->type) == 0)
+                fprintf(f, "%s `%s`", n++ ? "," : "", d->code);
+        }
+        fprintf(f, "%s\n\n**What the sender saw.** %s\n\n**Check.** %s\n",
+                n ? "" : " - (mxray cannot see this one: marked not_checked)", r->what, r->check);
+    }
+}
+
 void problems_markdown_write(FILE *f)
 {
     fputs("# mxray problem codes\n\n", f);
@@ -56,4 +81,5 @@ void problems_markdown_write(FILE *f)
     index_table(f);
     for (int i = 0; i < PROB_COUNT; i++)
         section(f, problem_def((enum problem_id)i));
+    result_types(f);
 }

@@ -89,6 +89,10 @@ void tui_refresh_model(struct tui *t)
         return;
     }
     tui_model_build(&t->model, r, tui_now_ms(t), time(NULL));
+    if (t->want_key[0] && tui_model_find(&t->model, t->want_key) >= 0) {
+        snprintf(t->sel_key, sizeof t->sel_key, "%s", t->want_key);
+        t->want_key[0] = '\0';
+    }
     long k = tui_model_find(&t->model, t->sel_key);
     if (k >= 0)
         t->sel = (size_t)k;
@@ -272,6 +276,9 @@ static void start(struct tui *t, const char *domain_arg, const char *input_arg)
     else
         set_msg(t, TR_RUNNING, "diagnosing %s ...", domain);
     snprintf(t->sel_key, sizeof t->sel_key, "sts");
+    t->want_key[0] = '\0';
+    if (t->c->select_host && t->c->domain && strcmp(domain, t->c->domain) == 0)
+        snprintf(t->want_key, sizeof t->want_key, "host:%s", t->c->select_host);
     t->sel = 0;
     t->detail_scroll = 0;
     t->focus_detail = false;

@@ -55,6 +55,8 @@ struct tui_config {
     bool no_spoilers;               /* picker: names only, no summaries or lesson texts */
     tui_edit_fn edit;               /* non-NULL: E edits the published data of the domain */
     void *edit_arg;
+    const char *select_host;        /* MX host to put the cursor on once it appears (the
+                                     * report view's Enter), or NULL */
 };
 int tui_run(const struct tui_config *c); /* returns the process exit status */
 

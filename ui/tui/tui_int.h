@@ -46,6 +46,7 @@ struct tui {
     struct tui_model model;        /* rebuilt before each draw and key */
     size_t sel;
     char sel_key[340];
+    char want_key[340];            /* row to select as soon as it exists (select_host) */
     bool focus_detail;
     int detail_scroll;
     int detail_total;              /* wrapped lines of the last drawn detail */

@@ -1,0 +1,119 @@
+/* tlsrpt_text - the human summary of TLS reports (tlsrpt_text.h). */
+#include "tlsrpt_text.h"
+#include "present.h"
+#include "report.h"
+#include <string.h>
+#include <time.h>
+
+const char *tlsrpt_text_now(enum tlsrpt_now n)
+{
+    switch (n) {
+    case NOW_REPRODUCED:
+        return "still failing now (reproduced)";
+    case NOW_NOT_REPRODUCED:
+        return "not seen now (not reproduced)";
+    default:
+        return "not checked";
+    }
+}
+
+static void day(time_t t, char *buf, size_t len)
+{
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d", &tm))
+        snprintf(buf, len, "?");
+}
+
+static double pct(long long part, long long whole)
+{
+    return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static void sessions(FILE *f, const char *indent, const char *label, long long ok, long long bad)
+{
+    long long all = ok + bad;
+    fprintf(f, "%s%s%lld ok (%.1f%%), %lld failed (%.1f%%)\n", indent, label, ok, pct(ok, all), bad,
+            pct(bad, all));
+}
+
+static void write_groups(FILE *f, const struct tlsrpt_domain *d, bool checked)
+{
+    if (d->ngroups == 0)
+        return;
+    fprintf(f, "  Failures (by result type and receiving MX):\n");
+    for (size_t i = 0; i < d->ngroups; i++) {
+        const struct tlsrpt_group *g = &d->groups[i];
+        fprintf(f, "    %-26s %8lld  %s policy, MX %s", g->result_type, g->count, g->policy_type,
+                g->receiving_mx ? g->receiving_mx : "(not named)");
+        for (size_t j = 0; j < g->nips; j++)
+            fprintf(f, "%s%s", j ? ", " : " (", g->ips[j]);
+        fprintf(f, "%s\n", g->nips ? ")" : "");
+        if (checked)
+            fprintf(f, "      -> %s\n", tlsrpt_text_now(g->now));
+    }
+    if (d->other_failures)
+        fprintf(f, "    %-26s %8lld  (groups beyond the limit)\n", "other", d->other_failures);
+}
+
+static void write_domain(FILE *f, const struct tlsrpt_domain *d, bool checked)
+{
+    char from[16], to[16];
+    day(d->from, from, sizeof from);
+    day(d->to, to, sizeof to);
+    fprintf(f, "%s\n  Period: %s to %s\n  Reporters: ", d->domain, from, to);
+    for (size_t i = 0; i < d->nreporters; i++)
+        fprintf(f, "%s%s", i ? ", " : "", d->reporters[i]);
+    fputc('\n', f);
+    sessions(f, "  ", "Sessions: ", d->successful, d->failed);
+    if (d->ntypes > 1) {
+        for (size_t i = 0; i < d->ntypes; i++) {
+            char label[80];
+            snprintf(label, sizeof label, "%.40s policy: ", d->types[i].type);
+            sessions(f, "    ", label, d->types[i].successful, d->types[i].failed);
+        }
+    }
+    write_groups(f, d, checked);
+    if (checked && !d->check)
+        fprintf(f, "  Live check: not run (the policy domain is not a valid name)\n");
+    else if (checked)
+        fprintf(f, "  Live check: %s (mxray check %s for the details)\n",
+                verdict_name(report_verdict(d->check)), d->domain);
+    if (d->ndays > 1) {
+        fprintf(f, "  By day:\n");
+        for (size_t i = 0; i < d->ndays; i++) {
+            char dd[16];
+            day(d->days[i].day, dd, sizeof dd);
+            fprintf(f, "    %s  %10lld ok  %8lld failed\n", dd, d->days[i].successful,
+                    d->days[i].failed);
+        }
+    }
+    fputc('\n', f);
+}
+
+void tlsrpt_text_write(FILE *f, const struct tlsrpt_summary *s, bool checked)
+{
+    for (size_t i = 0; i < s->ndomains; i++)
+        write_domain(f, &s->domains[i], checked);
+    if (s->nerrors) {
+        fprintf(f, "Could not read:\n");
+        for (size_t i = 0; i < s->nerrors; i++)
+            fprintf(f, "  %s: %s\n", s->errors[i].source, s->errors[i].message);
+        if (s->errors_dropped)
+            fprintf(f, "  ... and %zu more\n", s->errors_dropped);
+        fputc('\n', f);
+    }
+    char n[64];
+    fputs(present_count(n, sizeof n, (long)s->reports, "report", "reports"), f);
+    fputs(" read", f);
+    if (s->duplicates)
+        fprintf(f, ", %s counted once",
+                present_count(n, sizeof n, (long)s->duplicates, "duplicate", "duplicates"));
+    if (s->skipped)
+        fprintf(f, ", %s without a TLS report skipped",
+                present_count(n, sizeof n, (long)s->skipped, "message", "messages"));
+    if (s->nerrors)
+        fprintf(f, ", %s",
+                present_count(n, sizeof n, (long)(s->nerrors + s->errors_dropped), "error",
+                              "errors"));
+    fprintf(f, ".\n");
+}
