@@ -90,4 +90,10 @@ long cert_days_left(const struct cert_info *c, time_t now);
 void cert_info_free(struct cert_info *c); /* frees members, not c itself */
 void tls_info_free(struct tls_info *t);   /* frees members, not t itself */
 
+/* cert_ca_file_check - path is a readable regular file of at most CERT_CA_FILE_MAX bytes
+ * holding at least one PEM certificate (what --ca-file must be). Returns 0, or -1 with the
+ * reason in err ("No such file or directory", "is a directory", "holds no PEM certificate"). */
+#define CERT_CA_FILE_MAX (64 * 1024 * 1024)
+int cert_ca_file_check(const char *path, char *err, size_t errlen);
+
 #endif

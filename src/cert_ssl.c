@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #define CERT_ERRORS_MAX 32 /* distinct (depth, code) pairs kept per handshake */
 #define CERT_URLS_MAX 16   /* OCSP / caIssuers / CRL URLs kept per certificate */
@@ -807,4 +809,44 @@ char *cert_ssl_error_text(void)
         free(esc);
     }
     return line;
+}
+
+int cert_ca_file_check(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "is a directory (expected a file of PEM certificates)");
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "is not a regular file (expected a file of PEM certificates)");
+        return -1;
+    }
+    if (st.st_size > CERT_CA_FILE_MAX) {
+        snprintf(err, errlen, "is larger than %d MiB", CERT_CA_FILE_MAX >> 20);
+        return -1;
+    }
+    BIO *b = BIO_new_file(path, "r");
+    if (!b) {
+        int e = errno;
+        ERR_clear_error();
+        snprintf(err, errlen, "%s", e ? strerror(e) : "cannot be opened");
+        return -1;
+    }
+    STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
+    BIO_free(b);
+    int certs = 0;
+    for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++)
+        certs += sk_X509_INFO_value(infos, i)->x509 != NULL;
+    sk_X509_INFO_pop_free(infos, X509_INFO_free);
+    ERR_clear_error();
+    if (!certs) {
+        snprintf(err, errlen, "holds no PEM certificate");
+        return -1;
+    }
+    return 0;
 }

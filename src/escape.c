@@ -2,6 +2,7 @@
 #include "escape.h"
 #include "mx_limits.h"
 #include "xalloc.h"
+#include <stdlib.h>
 #include <string.h>
 
 size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
@@ -132,4 +133,52 @@ int escape_is_text(const void *sv, size_t len)
         i += used;
     }
     return 1;
+}
+
+static int terminal_utf8 = 1;
+
+void escape_set_terminal_utf8(int utf8)
+{
+    terminal_utf8 = utf8;
+}
+
+int escape_terminal_utf8(void)
+{
+    return terminal_utf8;
+}
+
+char *escape_to_ascii(const void *sv, size_t len, size_t *outlen)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = sv;
+    size_t extra = 0;
+    for (size_t i = 0; i < len; i++)
+        extra += s[i] >= 0x80 ? 3 : 0;
+    char *out = xmalloc(len + extra + 1), *o = out;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < 0x80) {
+            *o++ = (char)s[i];
+            continue;
+        }
+        *o++ = '\\';
+        *o++ = 'x';
+        *o++ = hex[s[i] >> 4];
+        *o++ = hex[s[i] & 15];
+    }
+    *o = '\0';
+    if (outlen)
+        *outlen = (size_t)(o - out);
+    return out;
+}
+
+char *escape_term(const char *s)
+{
+    if (!s)
+        return NULL;
+    char *e = escape_str(s);
+    if (terminal_utf8)
+        return e;
+    char *a = escape_to_ascii(e, strlen(e), NULL);
+    free(e);
+    return a;
 }

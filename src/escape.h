@@ -30,4 +30,19 @@ int escape_is_clean(const void *s, size_t len);
  * files (lessons, scenarios' teaching texts) printed as they are written. */
 int escape_is_text(const void *s, size_t len);
 
+/* The terminal's character set. A locale that is not UTF-8 (Latin-1, ASCII) would show the
+ * bytes of a UTF-8 character as something else; 0x9b is even an 8-bit CSI there. main sets
+ * this once from the locale; the default is UTF-8. */
+void escape_set_terminal_utf8(int utf8);
+int escape_terminal_utf8(void);
+
+/* escape_to_ascii - already escaped text for a terminal that is not UTF-8: every byte >= 0x80
+ * becomes "\xHH", the rest is copied. Returns a new string of *outlen bytes (NUL-terminated).
+ * Faces apply it to escaped text on its way out when escape_terminal_utf8() is false. */
+char *escape_to_ascii(const void *s, size_t len, size_t *outlen);
+
+/* escape_term - escape_bytes for a message to the terminal (stderr): escape_bytes, then
+ * escape_to_ascii when the terminal is not UTF-8. NULL gives NULL. */
+char *escape_term(const char *s);
+
 #endif

@@ -54,6 +54,7 @@ void loop_free(struct loop *l)
 {
     if (!l)
         return;
+    loop_signals_off(l);
     free(l->w);
     free(l->t);
     free(l->pfd);

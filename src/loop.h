@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <poll.h>
+#include <stddef.h>
 
 struct loop;
 typedef void (*loop_fd_cb)(void *arg, int fd, int revents);
@@ -31,6 +32,19 @@ void loop_timer_cancel(struct loop *l, uint64_t id);
  * Returns the number of callbacks run, or -1 when poll failed (errno set; EINTR is returned
  * as 0 so signal flags can be checked by the caller). */
 int loop_run_once(struct loop *l, int max_wait_ms);
+
+/* Signals as events (loop_signal.c). The handler only counts and wakes the loop through a
+ * self-pipe, so a signal arriving while (or just before) the loop waits is seen at once; cb
+ * runs on the loop's turn, once per delivery. Dispositions are process-wide: one loop at a
+ * time owns them; a second loop_signals call takes them over. loop_signals_off (or loop_free)
+ * restores what was there before. Returns 0, or -1 (errno) when the pipe cannot be made. */
+#define LOOP_SIGNALS_MAX 8
+typedef void (*loop_signal_cb)(void *arg, int sig);
+int loop_signals(struct loop *l, const int *sigs, size_t n, loop_signal_cb cb, void *arg);
+void loop_signals_off(struct loop *l);
+/* The signals that end every mxray command the same way: INT, TERM, HUP and QUIT. */
+#define LOOP_STOP_SIGNALS_N 4
+extern const int loop_stop_signals[LOOP_STOP_SIGNALS_N];
 
 /* loop_has_work - true while any watch or timer is set. */
 bool loop_has_work(const struct loop *l);

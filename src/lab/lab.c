@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -261,6 +262,28 @@ static int start_clone_smtp(struct lab *lab, char *err, size_t errlen)
     return 0;
 }
 
+/* enough_fds - every MX host holds a listening socket, and clones keep connections open:
+ * refuse up front (errno EMFILE) instead of failing half-way through the listeners. */
+static int enough_fds(struct lab *lab, char *err, size_t errlen)
+{
+    size_t need = 64; /* DNS (UDP, TCP), HTTPS, the CA files, stdio, the loop */
+    for (size_t i = 0; i < lab->n; i++)
+        need += lab->e[i].scn->nmx;
+    if (lab->clones)
+        need += lab->n * CLONE_CONNS_PER_SCN;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < need) {
+        snprintf(err, errlen,
+                 "%zu scenario%s need about %zu file descriptors, the open-file limit is %lu "
+                 "(ulimit -n; fewer --clones)",
+                 lab->n, lab->n == 1 ? "" : "s", need, (unsigned long)rl.rlim_cur);
+        errno = EMFILE;
+        return -1;
+    }
+    return 0;
+}
+
 static int start_servers(struct lab *lab, char *err, size_t errlen)
 {
     if (lab->clones) /* a batch run holds several connections per domain in flight */
@@ -381,10 +404,12 @@ static struct lab *start(struct loop *l, const char *scenario_dir, const char *c
     /* A client that resets mid-write must not kill the process (SSL writes use write(2)). */
     signal(SIGPIPE, SIG_IGN);
     if (load(lab, scenario_dir, names, n, err, errlen) || check_unique(lab, err, errlen) ||
-        publish(lab, pub, err, errlen) ||
+        publish(lab, pub, err, errlen) || enough_fds(lab, err, errlen) ||
         !(lab->ca = lab_ca_new(err, errlen)) || make_dir(lab, err, errlen) ||
         start_servers(lab, err, errlen)) {
+        int e = errno;
         lab_stop(lab);
+        errno = e;
         return NULL;
     }
     publish_tlsa(lab);

@@ -4,6 +4,8 @@
   good      220, EHLO offers STARTTLS, TLS with good.pem, then answers QUIT with 221
   escapes   like good, but banner and EHLO lines carry ANSI CSI, an OSC title, BEL, NUL,
             a C1 CSI byte and invalid UTF-8
+  utf8      like good, the banner carrying "\u011b2J" (C4 9B 32 4A: 0x9B is an 8-bit CSI
+            to a terminal whose locale is not UTF-8)
   longline  a 100 KB banner line
   ehlo10k   EHLO answered with 10,000 lines
   silent    accepts and never says a word
@@ -115,6 +117,8 @@ def handle(conn, behaviour):
         cert = "good"
         if behaviour == "escapes":
             banner, ehlo = ESC_BANNER, ESC_EHLO
+        elif behaviour == "utf8":
+            banner = b"220 mx.utf8.hostile.test \xc4\x9b2J ESMTP\r\n"
         elif behaviour == "longline":
             banner = b"220 " + b"A" * 100000 + b"\r\n"
         elif behaviour == "ehlo10k":

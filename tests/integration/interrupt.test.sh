@@ -3,10 +3,13 @@
 # (tests/hostile/hostile_smtp.py "silent"; DNS, policy and the other MX from the built-in lab):
 #   1. SIGINT during `mxray check` (text, then --json): what is known so far is printed
 #      (the finished steps, the stuck address "interrupted"), exit 130, within 1 s of the signal
-#   2. SIGTERM during `mxray check`: the same
+#   2. SIGTERM, SIGHUP and SIGQUIT during `mxray check`: the same (HUP and QUIT are handled
+#      like TERM: before issue 12 HUP killed check with no report and QUIT dumped core)
+#   2b. a failure found before the interrupt: exit 2, and --json's "exit_code" says 2 too
+#      (one order: a failure found beats the interrupt)
 #   3. the TUI in tmux: C-c gives the terminal back (main screen, the shell runs on, stty state
-#      identical to before) with exit 130
-#   4. `mxray demo` in tmux, C-c: its in-process lab leaves no mxray-* file in TMPDIR
+#      identical to before) with exit 130; C-\ (SIGQUIT) the same with exit 131
+#   4. `mxray demo` in tmux, C-c and C-\: its in-process lab leaves no mxray-* file in TMPDIR
 # Every run uses a private TMPDIR that must be empty afterwards.
 # Usage: bash interrupt.test.sh /path/to/mxray   Prints "N passed, N failed"; exit 0, 1, 77.
 set -uo pipefail
@@ -70,7 +73,7 @@ now_ms() { date +%s%3N; }
 
 # 1-2. signals during check
 n=0
-for run in "INT text" "INT json" "TERM text"; do
+for run in "INT text" "INT json" "TERM text" "HUP text" "QUIT text" "HUP json"; do
     read -r sig fmt <<<"$run"
     extra=()
     [ "$fmt" = json ] && extra=(--json)
@@ -117,6 +120,21 @@ PY
     fi
 done
 
+# 2b. a failure already found, then the interrupt: the policy host refuses (port 1), the
+# silent MX keeps the run going. Status and JSON agree on 2.
+TMPDIR="$TMP/priv" "$MXRAY" check --json --connect-to "mta-sts.all-good.mxray.test:443:127.0.0.1:1" \
+    "${ARGS[@]}" all-good.mxray.test >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+n=$((n + 1))
+wait_silent "$n" || bad "failure+INT: the probe never reached the silent server"
+sleep 0.5
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+jrc=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r.get("exit_code"), r.get("verdict"))' "$TMP/out" 2>&1)
+[ "$rc" = 2 ] && [ "$jrc" = "2 fail" ] && ok "failure found, then SIGINT: exit 2, JSON exit_code 2 (verdict fail)" ||
+    bad "failure found, then SIGINT: exit $rc, JSON says '$jrc' (want 2 and '2 fail')"
+
 # 3-4. TUI and demo in tmux: C-c gives the terminal back
 {
     SOCK=
@@ -130,19 +148,20 @@ done
         T new-session -d -s "$name" -x 100 -y 30 \
             "stty -g >'$TMP/$name.stty0'; env TMPDIR='$TMP/priv' TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $(cat "$TMP/$name.cmd"); echo $name-EXITED \$?; stty -g >'$TMP/$name.stty1'; echo SHELL-ALIVE; sleep 60"
     }
-    # finish NAME - wait for the exit line, then judge exit, screen and tty state.
+    # finish NAME [KEY STATUS] - send KEY (C-c), wait for the exit line, then judge exit
+    # status, screen and tty state.
     finish() {
-        local name=$1 t0 ms
+        local name=$1 key=${2:-C-c} want=${3:-130} t0 ms
         t0=$(now_ms)
-        T send-keys -t "$name" C-c
+        T send-keys -t "$name" "$key"
         for _ in $(seq 1 100); do
             T capture-pane -p -t "$name" >"$TMP/$name.screen"
             grep -q 'SHELL-ALIVE' "$TMP/$name.screen" && break
             sleep 0.05
         done
         ms=$(($(now_ms) - t0))
-        grep -q "$name-EXITED 130" "$TMP/$name.screen" && ok "$name: C-c exits 130 (${ms} ms to the shell)" ||
-            bad "$name: C-c: $(grep -v '^$' "$TMP/$name.screen" | tail -3 | tr '\n' '|')"
+        grep -q "$name-EXITED $want" "$TMP/$name.screen" && ok "$name: $key exits $want (${ms} ms to the shell)" ||
+            bad "$name: $key: $(grep -v '^$' "$TMP/$name.screen" | tail -3 | tr '\n' '|')"
         grep -q 'Walk-through\|verdict' "$TMP/$name.screen" &&
             bad "$name: the TUI is still on the screen after exit" ||
             ok "$name: main screen restored (alternate screen left)"
@@ -156,6 +175,13 @@ done
     wait_silent $((n + 1)) || bad "tui: the probe never reached the silent server"
     sleep 0.3
     finish tui
+    T kill-server >/dev/null 2>&1
+    # C-\ is SIGQUIT: before issue 12 it left the terminal raw (no echo, alternate screen)
+    n=$(grep -c '^silent connect' "$TMP/smtp.log")
+    tui_run tuiquit "$MXRAY" "${ARGS[@]}" all-good.mxray.test
+    wait_silent $((n + 1)) || bad "tuiquit: the probe never reached the silent server"
+    sleep 0.3
+    finish tuiquit 'C-\' 131
     T kill-server >/dev/null 2>&1
     # the demo loads every scenario it finds: give it a private set holding just all-good
     ROOT="$(cd "$HERE/../.." && pwd)"
@@ -176,6 +202,14 @@ done
             bad "demo: no mxray-* lab directory in TMPDIR while it runs"
         finish demo
     fi
+    T kill-server >/dev/null 2>&1
+    tui_run demoquit env MXRAY_ASSETS="$TMP/assets" "$MXRAY" demo all-good
+    for _ in $(seq 1 200); do
+        T capture-pane -p -t demoquit >"$TMP/demoquit.screen"
+        grep -q 'verdict\|Walk-through\|demoquit-EXITED' "$TMP/demoquit.screen" && break
+        sleep 0.1
+    done
+    grep -q 'demoquit-EXITED' "$TMP/demoquit.screen" || finish demoquit 'C-\' 131
     T kill-server >/dev/null 2>&1
 }
 

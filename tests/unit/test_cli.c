@@ -79,7 +79,12 @@ START_TEST(connect_to_forms)
 {
     ck_assert(cli_valid_connect_to("mx.example.com:25:127.0.0.1:2525"));
     ck_assert(cli_valid_connect_to("mx.example.com:25:[::1]:2525"));
-    ck_assert(cli_valid_connect_to("::new-mx.example.net:"));
+    /* issue 12: a name as the target passed the parser and failed the domain later */
+    ck_assert(!cli_valid_connect_to("::new-mx.example.net:"));
+    ck_assert(!cli_valid_connect_to("mx.example.com:25:localhost:25"));
+    ck_assert(!cli_valid_connect_to("mx.example.com:25:999.1.1.1:25"));
+    ck_assert(cli_valid_connect_to("mx.example.com:25::2525")); /* empty: keep DNS's address */
+    ck_assert(cli_valid_connect_to("::192.0.2.7:"));
     ck_assert(!cli_valid_connect_to("mx.example.com:25:[::1:2525"));
     ck_assert(!cli_valid_connect_to("mx\x1b.example.com:25:1.2.3.4:25"));
     ck_assert(cli_valid_resolver("192.0.2.53"));
@@ -128,6 +133,48 @@ START_TEST(batch_options)
 }
 END_TEST
 
+/* issue 12: an EHLO name every server would refuse made every MX "would NOT deliver". */
+START_TEST(ehlo_names)
+{
+    ck_assert(cli_valid_ehlo("mxray.invalid"));
+    ck_assert(cli_valid_ehlo("mail-1.example.org"));
+    ck_assert(cli_valid_ehlo("[192.0.2.1]"));
+    ck_assert(cli_valid_ehlo("[IPv6:2001:db8::1]"));
+    ck_assert(!cli_valid_ehlo(""));
+    ck_assert(!cli_valid_ehlo("a b"));
+    ck_assert(!cli_valid_ehlo("host\r\nMAIL FROM:<x>"));
+    ck_assert(!cli_valid_ehlo("-lead.example"));
+    ck_assert(!cli_valid_ehlo("trail-.example"));
+    ck_assert(!cli_valid_ehlo("a..b"));
+    ck_assert(!cli_valid_ehlo("[999.1.1.1]"));
+    char long_name[301];
+    memset(long_name, 'a', 300);
+    long_name[300] = '\0';
+    ck_assert(!cli_valid_ehlo(long_name));
+    struct cli_opts o;
+    char err[256] = "";
+    ck_assert_int_eq(parse(&o, "check --ehlo=a.b x.org", err), 0);
+    ck_assert_int_eq(parse(&o, "check --ehlo=a,b x.org", err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "--ehlo"));
+}
+END_TEST
+
+/* issue 12: option values and unknown options reached stderr raw (ESC, BEL). */
+START_TEST(values_escaped_in_errors)
+{
+    struct cli_opts o;
+    char err[256] = "";
+    char *argv[] = {"check", "--\x1b]0;owned\x07", "x.org", NULL};
+    ck_assert_int_eq(cli_parse(3, argv, 1, &o, err, sizeof err), -1);
+    ck_assert_ptr_null(strchr(err, '\x1b'));
+    ck_assert_ptr_null(strchr(err, '\x07'));
+    ck_assert_ptr_nonnull(strstr(err, "\\x1b"));
+    char *argv2[] = {"check", "--timeout", "\x1b[2J", "x.org", NULL};
+    ck_assert_int_eq(cli_parse(4, argv2, 1, &o, err, sizeof err), -1);
+    ck_assert_ptr_null(strchr(err, '\x1b'));
+}
+END_TEST
+
 START_TEST(format_option)
 {
     struct cli_opts o;
@@ -163,6 +210,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, connect_to_forms);
     tcase_add_test(tc, double_dash_ends_options);
     tcase_add_test(tc, batch_options);
+    tcase_add_test(tc, ehlo_names);
+    tcase_add_test(tc, values_escaped_in_errors);
     tcase_add_test(tc, format_option);
     suite_add_tcase(s, tc);
     return s;

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* has - true when some line contains needle. */
@@ -208,8 +210,12 @@ START_TEST(cert_every_field)
     ck_assert_uint_gt(got, 0);
     ck_assert_ptr_nonnull(strstr(buf, "SHA-256 fingerprint: AB:CD:EF:01"));
     ck_assert_ptr_nonnull(strstr(buf, "-----END CERTIFICATE-----\n"));
-    ck_assert_int_eq(view_cert_write(dir, name, c, path, sizeof path, err, sizeof err), -1);
+    /* issue 12: w twice said "File exists"; now a new name, as the exports get */
+    char path2[512];
+    ck_assert_int_eq(view_cert_write(dir, name, c, path2, sizeof path2, err, sizeof err), 0);
+    ck_assert_ptr_nonnull(strstr(path2, "-0-2.pem"));
     unlink(path);
+    unlink(path2);
     rmdir(dir);
     report_free(r);
 }
@@ -327,6 +333,28 @@ START_TEST(export_files)
 }
 END_TEST
 
+/* issue 12: on a full disk export said "write failed" and left a 0-byte file. A file-size
+ * limit makes the write fail the same way without root (EFBIG instead of ENOSPC). */
+START_TEST(export_failed_write_says_why_and_keeps_nothing)
+{
+    struct report *r = fx_all_good();
+    char dir[] = "/tmp/mxray-tui-XXXXXX", path[4096], err[4200];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit old, small = {.rlim_cur = 16, .rlim_max = RLIM_INFINITY};
+    getrlimit(RLIMIT_FSIZE, &old);
+    small.rlim_max = old.rlim_max;
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    int rc = tui_export(r, TX_JSON, dir, 1767225600, path, sizeof path, err, sizeof err);
+    setrlimit(RLIMIT_FSIZE, &old);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_ptr_nonnull(strstr(err, "File too large"));
+    ck_assert_ptr_nonnull(strstr(err, "nothing kept"));
+    ck_assert_int_eq(rmdir(dir), 0); /* empty: no 0-byte or partial file left */
+    report_free(r);
+}
+END_TEST
+
 START_TEST(learn_texts_exist)
 {
     unsetenv("MXRAY_ASSETS");
@@ -363,6 +391,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, hostile_strings_are_drawable);
     tcase_add_test(tc, markdown_export);
     tcase_add_test(tc, export_files);
+    tcase_add_test(tc, export_failed_write_says_why_and_keeps_nothing);
     tcase_add_test(tc, learn_texts_exist);
     suite_add_tcase(s, tc);
     return s;

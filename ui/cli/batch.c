@@ -1,13 +1,20 @@
 /* batch - many diagnoses on one loop, a bounded number at a time (contract in batch.h).
  *
- * Slots: one per domain in flight. The DONE event prints the report and marks the slot; the
- * main loop (never a diag callback, see diag.h) frees finished slots and starts the next
- * domains. Signal handlers only count signals; the loop looks at the counts after every turn
- * (poll returns EINTR at once: no SA_RESTART). */
+ * Slots: one per domain in flight. The DONE event prints the report into the output queue
+ * and marks the slot; the main loop (never a diag callback, see diag.h) frees finished slots
+ * and starts the next domains, taken from the front of the list that the reader fills as the
+ * input arrives. Nothing here blocks: the output is written when stdout is writable
+ * (outbuf.h), and while too much of it waits, no new domain starts (the ones in flight run
+ * on, so a slow reader never changes a verdict). Signals arrive as loop events. */
 #include "batch.h"
+#include "batch_reader.h"
 #include "batch_table.h"
 #include "cmd_check.h"
+#include "escape.h"
+#include "exit_status.h"
 #include "loop.h"
+#include "outbuf.h"
+#include "proc.h"
 #include "report_json.h"
 #include "report_nagios.h"
 #include "xalloc.h"
@@ -16,45 +23,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#define BATCH_FDS_PER_DOMAIN 24 /* sockets one diagnosis may hold at once, generously */
-#define BATCH_PROGRESS_MS 200   /* progress line refresh */
-
-static volatile sig_atomic_t sigint_count, sigterm_seen;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    sigint_count++;
-}
-
-static void on_sigterm(int sig)
-{
-    (void)sig;
-    sigterm_seen = 1;
-}
+#define BATCH_PROGRESS_MS 200 /* progress line refresh */
 
 struct slot {
     struct batch_run *run;
     struct diag *d; /* NULL when free */
+    struct batch_item item;
     bool done;
 };
 
 struct batch_run {
     struct engine *e;
     const struct cli_opts *o;
-    const struct batch_list *list;
+    struct batch_list *list;
+    struct batch_reader *reader;
+    struct outbuf *out;
     struct diag_opts dopt;
     struct slot *slots;
-    size_t nslots, next, inflight, finished_unswept;
-    bool draining, stopping, write_failed, color, progress, progress_shown;
+    size_t nslots, started, inflight, finished_unswept;
+    int sigint_count, stop_signals;
+    bool draining, stopping, color, progress, progress_shown, header_done;
     int width, exit_code;
+    volatile bool drain_stop;
     struct batch_stats stats;
     int64_t started_ms, drawn_ms;
 };
 
+static size_t planned(const struct batch_run *run)
+{
+    return run->list->kept;
+}
 
 static void progress_clear(struct batch_run *run)
 {
@@ -69,32 +69,45 @@ static void progress_draw(struct batch_run *run, int64_t now)
 {
     char line[160];
     size_t fails = run->stats.verdicts[VERDICT_FAIL];
-    batch_progress_line(line, sizeof line, run->stats.finished, run->list->n, fails,
+    batch_progress_line(line, sizeof line, run->stats.finished, planned(run), fails,
                         now - run->started_ms);
-    fprintf(stderr, "\r\033[K%s%s", line, run->draining ? "  (finishing, Ctrl-C again stops)" : "");
+    fprintf(stderr, "\r\033[K%s%s%s", line, batch_reader_done(run->reader) ? "" : "+",
+            run->draining ? "  (finishing, Ctrl-C again stops)" : "");
     fflush(stderr);
     run->progress_shown = true;
     run->drawn_ms = now;
 }
 
+/* header - the table header, once, before the first row: its width fits the domains read
+ * by then (a longer one pushes its row, it is never cut). */
+static void header(struct batch_run *run)
+{
+    if (run->header_done || run->o->json || run->o->format == CLI_FMT_NAGIOS)
+        return;
+    run->header_done = true;
+    run->width = batch_table_width(run->list->longest);
+    batch_table_header(outbuf_file(run->out), run->width, run->color);
+}
+
 static void print_report(struct batch_run *run, const struct report *r)
 {
     progress_clear(run);
+    FILE *f = outbuf_file(run->out);
+    header(run);
     cmd_state_notice(r);
     bool nagios = run->o->format == CLI_FMT_NAGIOS;
     enum mon_state st = MON_OK;
     if (nagios)
-        st = report_nagios_write(stdout, r, run->o->require_sts);
+        st = report_nagios_write(f, r, run->o->require_sts);
     else if (run->o->json)
-        report_json_write(stdout, r, false);
+        report_json_write(f, r, false);
     else
-        batch_table_row(stdout, r, run->width, run->color);
-    if (fflush(stdout) != 0 || ferror(stdout))
-        run->write_failed = true;
+        batch_table_row(f, r, run->width, run->color);
+    fflush(f);
     batch_stats_add(&run->stats, r);
-    run->exit_code = nagios ? monitor_combine(run->exit_code, st)
-                            : report_exit_combine(run->exit_code,
-                                                  report_exit_code(report_verdict(r)));
+    run->exit_code = nagios
+                         ? monitor_combine(run->exit_code, st)
+                         : report_exit_combine(run->exit_code, report_exit_code(report_verdict(r)));
 }
 
 static void on_event(void *arg, const struct diag_event *ev)
@@ -109,12 +122,10 @@ static void on_event(void *arg, const struct diag_event *ev)
         print_report(s->run, ev->report);
 }
 
-static void start_next(struct batch_run *run, struct slot *s)
+static bool may_start(const struct batch_run *run)
 {
-    const struct batch_item *it = &run->list->items[run->next++];
-    s->done = false;
-    s->d = diag_start(run->e, &run->dopt, it->domain, it->input, on_event, s);
-    run->inflight++;
+    return !run->draining && !run->stopping && !outbuf_backlog(run->out) &&
+           !outbuf_error(run->out) && batch_list_waiting(run->list);
 }
 
 /* sweep - free finished slots and refill them (outside any diag callback). */
@@ -124,76 +135,46 @@ static void sweep(struct batch_run *run)
         struct slot *s = &run->slots[i];
         if (s->d && s->done) {
             diag_free(s->d);
+            batch_item_free(&s->item);
             s->d = NULL;
             run->inflight--;
         }
-        if (!s->d && !run->draining && !run->stopping && run->next < run->list->n)
-            start_next(run, s);
+        if (!s->d && may_start(run) && batch_list_take(run->list, &s->item)) {
+            s->done = false;
+            s->d = diag_start(run->e, &run->dopt, s->item.domain, s->item.input, on_event, s);
+            run->inflight++;
+            run->started++;
+        }
     }
     run->finished_unswept = 0;
+    batch_reader_poke(run->reader);
 }
 
-/* raise_fd_limit - room for the sockets of every domain in flight; may lower concurrency. */
-static size_t raise_fd_limit(size_t want)
+/* on_signal - first Ctrl-C: start nothing new and read no more; a second one, or TERM, HUP
+ * or QUIT: stop. While only the output is left, any signal gives up on the reader. */
+static void on_signal(void *arg, int sig)
 {
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return want;
-    rlim_t need = (rlim_t)(want * BATCH_FDS_PER_DOMAIN + 64);
-    if (rl.rlim_cur < need) {
-        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-        getrlimit(RLIMIT_NOFILE, &rl);
-    }
-    if (rl.rlim_cur >= need)
-        return want;
-    size_t fit = rl.rlim_cur > 64 ? (size_t)(rl.rlim_cur - 64) / BATCH_FDS_PER_DOMAIN : 1;
-    fit = fit ? fit : 1;
-    fprintf(stderr, "mxray: open-file limit %lu allows %zu domains in flight, not %zu\n",
-            (unsigned long)rl.rlim_cur, fit, want);
-    return fit;
-}
-
-static void install_signals(void)
-{
-    struct sigaction sa = {0};
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_sigint; /* no SA_RESTART: poll returns EINTR at once */
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = on_sigterm;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-/* check_signals - first Ctrl-C: start nothing new; second, SIGTERM or a failed write: stop. */
-static void check_signals(struct batch_run *run)
-{
-    if (sigint_count && !run->draining) {
+    struct batch_run *run = arg;
+    if (sig == SIGINT)
+        run->sigint_count++;
+    else
+        run->stop_signals++;
+    run->drain_stop = true;
+    if (!run->draining) {
         run->draining = true;
+        batch_reader_stop(run->reader);
         progress_clear(run);
-        if (run->inflight)
-            fprintf(stderr, "mxray: interrupted; finishing %zu domain%s in flight (Ctrl-C again "
-                            "stops them)\n",
+        if (run->inflight && sig == SIGINT)
+            fprintf(stderr,
+                    "mxray: interrupted; finishing %zu domain%s in flight (Ctrl-C again "
+                    "stops them)\n",
                     run->inflight, run->inflight == 1 ? "" : "s");
     }
-    if ((sigint_count > 1 || sigterm_seen || run->write_failed) && !run->stopping) {
+    if (run->sigint_count > 1 || run->stop_signals)
         run->stopping = true;
-        run->draining = true;
-    }
 }
 
-static size_t longest_domain(const struct batch_list *l)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        size_t n = strlen(l->items[i].domain);
-        m = n > m ? n : m;
-    }
-    return m;
-}
-
-/* stop_all - the second Ctrl-C: stop what runs; returns how many were stopped. */
+/* stop_all - stop what runs; returns how many were stopped. */
 static size_t stop_all(struct batch_run *run)
 {
     size_t stopped = 0;
@@ -204,78 +185,117 @@ static size_t stop_all(struct batch_run *run)
         if (!s->done)
             stopped++;
         diag_free(s->d); /* stops it first; the DONE it emits is not printed (stopping) */
+        batch_item_free(&s->item);
         s->d = NULL;
     }
     run->inflight = 0;
     return stopped;
 }
 
+static bool interrupted(const struct batch_run *run)
+{
+    return run->sigint_count || run->stop_signals;
+}
+
 static void finish(struct batch_run *run, size_t stopped)
 {
     progress_clear(run);
-    bool interrupted = sigint_count || sigterm_seen;
+    const struct batch_list *l = run->list;
     struct batch_summary m = {
-        .planned = run->list->n,
+        .planned = planned(run),
         .stopped = stopped,
-        .not_started = run->list->n - run->next,
-        .duplicates = run->list->duplicates,
-        .malformed = run->list->malformed,
+        .not_started = planned(run) - run->started,
+        .duplicates = l->duplicates,
+        .malformed = l->malformed,
         .elapsed_ms = loop_now_ms() - run->started_ms,
-        .interrupted = interrupted,
+        .interrupted = interrupted(run),
     };
     if (run->o->format == CLI_FMT_NAGIOS) {
         if (isatty(2)) /* stdout holds only plugin lines */
             batch_summary_write(stderr, &run->stats, &m, cmd_use_color(run->o, 2));
-    } else if (!run->o->json && !run->write_failed) {
-        batch_summary_write(stdout, &run->stats, &m, run->color);
-        fflush(stdout);
+    } else if (!run->o->json && !outbuf_error(run->out)) {
+        header(run);
+        batch_summary_write(outbuf_file(run->out), &run->stats, &m, run->color);
     } else if (run->o->json && isatty(2)) {
         batch_summary_write(stderr, &run->stats, &m, cmd_use_color(run->o, 2));
     }
+    if (l->said > BATCH_SAY_MAX)
+        fprintf(stderr, "mxray: %zu input lines skipped in all (%zu repeated, %zu malformed)\n",
+                l->duplicates + l->malformed, l->duplicates, l->malformed);
 }
 
-int batch_run(struct engine *e, const struct cli_opts *o, const struct batch_list *list)
+static int run_loop(struct batch_run *run)
+{
+    sweep(run);
+    while (!run->stopping && !outbuf_error(run->out) &&
+           (run->inflight || (!run->draining && !batch_reader_done(run->reader)) ||
+            (!run->draining && batch_list_waiting(run->list)))) {
+        int64_t now = loop_now_ms();
+        if (run->progress && now - run->drawn_ms >= BATCH_PROGRESS_MS)
+            progress_draw(run, now);
+        if (loop_run_once(run->e->loop, run->progress ? BATCH_PROGRESS_MS : -1) < 0) {
+            perror("mxray: poll");
+            return EX_SOFTWARE;
+        }
+        sweep(run);
+    }
+    return 0;
+}
+
+int batch_run(struct engine *e, const struct cli_opts *o, struct batch_list *list, int in_fd,
+              const char *in_name)
 {
     struct batch_run run = {.e = e, .o = o, .list = list, .exit_code = -1};
     cmd_diag_opts(o, &run.dopt);
-    run.nslots = list->n < (size_t)o->concurrency ? list->n : (size_t)o->concurrency;
-    run.nslots = raise_fd_limit(run.nslots ? run.nslots : 1);
+    size_t want = o->concurrency > 0 ? (size_t)o->concurrency : 1;
+    run.nslots = cmd_fd_room(want);
+    if (run.nslots < want)
+        fprintf(stderr, "mxray: the open-file limit allows %zu domain%s in flight, not %zu\n",
+                run.nslots, run.nslots == 1 ? "" : "s", want);
+    run.nslots = run.nslots ? run.nslots : 1; /* cmd_preflight made sure one fits */
     run.slots = xcalloc(run.nslots, sizeof *run.slots);
     for (size_t i = 0; i < run.nslots; i++)
         run.slots[i].run = &run;
     run.color = cmd_use_color(o, 1);
-    run.progress = isatty(2) && list->n > 0;
-    run.width = batch_table_width(longest_domain(list));
-    sigint_count = sigterm_seen = 0;
-    install_signals();
+    run.progress = isatty(2);
+    run.out =
+        outbuf_new(e->loop, STDOUT_FILENO, o->format != CLI_FMT_JSON && !escape_terminal_utf8());
+    if (in_fd >= 0)
+        run.reader = batch_reader_new(e->loop, in_fd, in_name, list, stderr);
+    loop_signals(e->loop, loop_stop_signals, LOOP_STOP_SIGNALS_N, on_signal, &run);
     run.started_ms = loop_now_ms();
-    if (!o->json && o->format != CLI_FMT_NAGIOS) {
-        batch_table_header(stdout, run.width, run.color);
-        fflush(stdout);
-    }
-    sweep(&run);
-    while (run.inflight && !run.stopping) {
-        int64_t now = loop_now_ms();
-        if (run.progress && now - run.drawn_ms >= BATCH_PROGRESS_MS)
-            progress_draw(&run, now);
-        if (loop_run_once(e->loop, run.progress ? BATCH_PROGRESS_MS : -1) < 0 && errno != EINTR) {
-            perror("mxray: poll");
-            break;
-        }
-        check_signals(&run);
-        if (run.finished_unswept)
-            sweep(&run);
-    }
+    int rc = run_loop(&run);
     run.stopping = true;
     size_t stopped = stop_all(&run);
-    finish(&run, stopped);
+    batch_reader_stop(run.reader);
+    int in_status = batch_reader_status(run.reader);
+    bool empty = list->unique == 0 && !in_status && !interrupted(&run);
+    if (!empty)
+        finish(&run, stopped);
+    /* After a stop signal, one last try at the output but no waiting for a stalled reader. */
+    run.drain_stop = run.stop_signals || run.sigint_count > 1;
+    outbuf_drain(run.out, &run.drain_stop);
+    int werr = outbuf_error(run.out);
+    outbuf_free(run.out);
+    loop_signals_off(e->loop);
+    batch_reader_free(run.reader);
     free(run.slots);
-    if (run.write_failed) {
-        if (errno != EPIPE)
-            fprintf(stderr, "mxray: writing the output failed\n");
-        return 74;
+    /* Precedence (exit_status.h): local failures, then the verdicts with the interrupt. */
+    if (werr) {
+        proc_write_failed(werr);
+        return EX_IOERR;
     }
-    if (sigint_count || sigterm_seen)
-        return o->format == CLI_FMT_NAGIOS ? MON_UNKNOWN : 130;
-    return run.exit_code < 0 ? 0 : run.exit_code;
+    if (rc)
+        return rc;
+    if (in_status)
+        return in_status;
+    if (empty) {
+        fprintf(stderr, "mxray check: no valid domain in the input\n");
+        return EX_USAGE;
+    }
+    int status = run.exit_code < 0 ? 0 : run.exit_code;
+    if (interrupted(&run)) /* the plugin guidelines: an interrupted check is UNKNOWN */
+        return o->format == CLI_FMT_NAGIOS ? MON_UNKNOWN
+                                           : report_exit_combine(status, MX_EXIT_INTERRUPTED);
+    return status;
 }

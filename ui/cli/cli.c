@@ -1,11 +1,13 @@
 /* cli - argument parsing for check and the TUI (contract in cli.h). */
 #include "cli.h"
+#include "escape.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool valid_port(const char *s, size_t n, bool allow_empty)
 {
@@ -74,11 +76,50 @@ bool cli_valid_connect_to(const char *s)
             return false;
         p3 = end + 1;
     } else {
+        /* A name here was looked up through the resolver under test and blamed the domain for
+         * a typo ("localhost", "999.1.1.1"): the target is a numeric address, or empty (keep
+         * the address DNS gives, change only the port). */
         p3 = strchr(a, ':');
-        if (!p3 || !valid_name_part(a, (size_t)(p3 - a)))
+        if (!p3 || (p3 > a && !numeric_addr(a, (size_t)(p3 - a), AF_INET)))
             return false;
     }
     return valid_port(p3 + 1, strlen(p3 + 1), true);
+}
+
+bool cli_valid_ehlo(const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 2 && s[0] == '[' && s[n - 1] == ']') { /* address literal, RFC 5321 4.1.3 */
+        if (strncasecmp(s + 1, "IPv6:", 5) == 0)
+            return numeric_addr(s + 6, n - 7, AF_INET6);
+        return numeric_addr(s + 1, n - 2, AF_INET);
+    }
+    if (n == 0 || n > 253)
+        return false;
+    /* RFC 5321 4.1.2 Domain: dot-separated labels of letters, digits and inner hyphens. */
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = s[i];
+        if (c == '.' || c == '\0') {
+            if (label == 0 || label > 63 || s[i - 1] == '-')
+                return false;
+            label = 0;
+        } else if (isalnum((unsigned char)c) || (c == '-' && label > 0)) {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* shown - an untrusted option value for an error message: escaped, at most 80 bytes. */
+static const char *shown(const char *v, char *buf, size_t len)
+{
+    char *e = escape_term(v);
+    snprintf(buf, len, "%.80s%s", e, strlen(e) > 80 ? "..." : "");
+    free(e);
+    return buf;
 }
 
 static int parse_timeout(const char *v, int *ms)
@@ -141,6 +182,7 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
                         size_t errlen)
 {
     const char *a = argv[*i], *v;
+    char sv[96];
 #define VALUE(name)                                                                             \
     do {                                                                                        \
         if (!(v = take_value(argc, argv, i, name))) {                                           \
@@ -175,7 +217,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
     } else if (is_opt(a, "--resolver")) {
         VALUE("--resolver");
         if (!cli_valid_resolver(v)) {
-            snprintf(err, errlen, "--resolver %.80s: expected a numeric ADDR or ADDR:PORT", v);
+            snprintf(err, errlen, "--resolver %s: expected a numeric ADDR or ADDR:PORT",
+                     shown(v, sv, sizeof sv));
             return -1;
         }
         if (o->nresolvers == MX_RESOLVERS_MAX) {
@@ -189,13 +232,15 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
     } else if (is_opt(a, "--timeout")) {
         VALUE("--timeout");
         if (parse_timeout(v, &o->timeout_ms) < 0) {
-            snprintf(err, errlen, "--timeout %.40s: expected seconds between 0.1 and 600", v);
+            snprintf(err, errlen, "--timeout %s: expected seconds between 0.1 and 600",
+                     shown(v, sv, sizeof sv));
             return -1;
         }
     } else if (is_opt(a, "--connect-to")) {
         VALUE("--connect-to");
         if (!cli_valid_connect_to(v)) {
-            snprintf(err, errlen, "--connect-to %.80s: expected HOST:PORT:ADDR:PORT", v);
+            snprintf(err, errlen, "--connect-to %s: expected HOST:PORT:ADDR:PORT with a numeric ADDR",
+                     shown(v, sv, sizeof sv));
             return -1;
         }
         if (o->nconnect_to == MX_CONNECT_TO_MAX) {
@@ -205,6 +250,13 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
         o->connect_to[o->nconnect_to++] = v;
     } else if (is_opt(a, "--ehlo")) {
         VALUE("--ehlo");
+        if (!cli_valid_ehlo(v)) {
+            snprintf(err, errlen,
+                     "--ehlo %s: expected a host name (letters, digits, hyphens, dots; at "
+                     "most 253 bytes) or an address literal like [192.0.2.1]",
+                     shown(v, sv, sizeof sv));
+            return -1;
+        }
         o->ehlo_name = v;
     } else if (is_opt(a, "--batch")) {
         VALUE("--batch");
@@ -217,8 +269,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
         VALUE("--concurrency");
         long n;
         if (parse_uint(v, strlen(v), CLI_CONCURRENCY_MAX, &n) < 0 || n < 1) {
-            snprintf(err, errlen, "--concurrency %.40s: expected a number from 1 to %d", v,
-                     CLI_CONCURRENCY_MAX);
+            snprintf(err, errlen, "--concurrency %s: expected a number from 1 to %d",
+                     shown(v, sv, sizeof sv), CLI_CONCURRENCY_MAX);
             return -1;
         }
         o->concurrency = (int)n;
@@ -247,11 +299,12 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o, char 
     } else if (is_opt(a, "--shard")) {
         VALUE("--shard");
         if (cli_parse_shard(v, &o->shard_k, &o->shard_n) < 0) {
-            snprintf(err, errlen, "--shard %.40s: expected K/N with 1 <= K <= N", v);
+            snprintf(err, errlen, "--shard %s: expected K/N with 1 <= K <= N",
+                     shown(v, sv, sizeof sv));
             return -1;
         }
     } else {
-        snprintf(err, errlen, "unknown option %.80s", a);
+        snprintf(err, errlen, "unknown option %s", shown(a, sv, sizeof sv));
         return -1;
     }
 #undef VALUE

@@ -54,8 +54,10 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o, char *err, s
 /* cli_valid_resolver - "ADDR", "ADDR:PORT", "[V6]" or "[V6]:PORT" with a numeric address. */
 bool cli_valid_resolver(const char *s);
 /* cli_valid_connect_to - curl's HOST:PORT:ADDR:PORT (HOST/ports may be empty, ADDR may be a
- * bracketed IPv6 address or a name). */
+ * bracketed IPv6 address; it must be numeric or empty, a name is refused). */
 bool cli_valid_connect_to(const char *s);
+/* cli_valid_ehlo - a host name (RFC 5321 Domain) or an address literal [v4] / [IPv6:v6]. */
+bool cli_valid_ehlo(const char *s);
 /* cli_parse_shard - "K/N" with 1 <= K <= N <= CLI_SHARD_MAX; 0 or -1. */
 int cli_parse_shard(const char *s, int *k, int *n);
 /* cli_wants_nagios - argv asks for --format nagios (so even a usage error answers as a

@@ -9,6 +9,7 @@
 #include "cmd_lab.h"
 #include "lesson_edit.h"
 #include "diag.h"
+#include "exit_status.h"
 #include "dns.h"
 #include "https.h"
 #include "lab/lab.h"
@@ -23,6 +24,8 @@
 #include "tlsrpt_summary.h"
 #include "tlsrpt_text.h"
 #include <unistd.h>
+#include <errno.h>
+#include <sysexits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,19 +81,18 @@ static int run(const char *dir, const char *scenario, bool no_color, bool no_spo
     size_t n = lab_scenarios(dir, &info);
     long pick = scenario ? find_choice(info, n, scenario) : -1;
     if (scenario && pick < 0) {
-        fprintf(stderr, "mxray demo: unknown scenario '%.60s' (mxray demo --list shows them)\n",
-                scenario);
         lab_scenarios_free(info, n);
-        return 64;
+        return cmd_lab_check_names(dir, &scenario, 1, "demo");
     }
     struct engine e;
     char err[512] = "";
     struct lab *lab = engine_on_lab(&e, dir, err, sizeof err);
     if (!lab) {
+        int why = errno;
         fprintf(stderr, "mxray demo: %s\n", err);
         engine_fini(&e);
         lab_scenarios_free(info, n);
-        return 69;
+        return why == EMFILE ? EX_SOFTWARE : EX_UNAVAILABLE;
     }
     struct tui_choice *choices = xcalloc(n ? n : 1, sizeof *choices);
     for (size_t i = 0; i < n; i++)
@@ -143,7 +145,7 @@ static int run_reports(const char *dir, bool no_color)
     size_t n = asset_list("reports", ".json", &names);
     if (n == 0) {
         fprintf(stderr, "mxray demo: no sample reports (looked in %s)\n", asset_search_desc());
-        return 69;
+        return EX_UNAVAILABLE;
     }
     struct tlsrpt_summary *s = tlsrpt_summary_new();
     struct tlsrpt_sink sink = {on_sample, on_sample_error, on_sample_skipped, s};
@@ -169,7 +171,7 @@ static int run_reports(const char *dir, bool no_color)
         fprintf(stderr, "mxray demo: %s\n", err);
         engine_fini(&e);
         tlsrpt_summary_free(s);
-        return 69;
+        return EX_UNAVAILABLE;
     }
     struct diag_opts opts = {.ca_file = lab_ca_file(lab), .timeout_ms = MX_TIMEOUT_DEFAULT_MS};
     opts.nconnect_to = lab_connect_to(lab, &opts.connect_to);
@@ -208,20 +210,20 @@ int cmd_demo(int argc, char **argv)
         else if (!strcmp(argv[i], "--editable"))
             editable = true;
         else if (argv[i][0] == '-' || scenario)
-            return usage(stderr, 64);
+            return usage(stderr, EX_USAGE);
         else
             scenario = argv[i];
     }
     const char *dir = lab_asset_dir();
     if (!dir) {
         fprintf(stderr, "mxray demo: no scenarios (searched %s)\n", asset_search_desc());
-        return 69;
+        return EX_UNAVAILABLE;
     }
     if (reports && (scenario || editable))
-        return usage(stderr, 64);
+        return usage(stderr, EX_USAGE);
     if (editable && !scenario) {
         fprintf(stderr, "mxray demo: --editable needs a SCENARIO\n");
-        return usage(stderr, 64);
+        return usage(stderr, EX_USAGE);
     }
     if (reports)
         return run_reports(dir, no_color);

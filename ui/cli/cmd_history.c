@@ -2,6 +2,7 @@
 #include "cmd_history.h"
 #include "domain.h"
 #include "escape.h"
+#include "exit_status.h"
 #include "json.h"
 #include "mx_limits.h"
 #include "state.h"
@@ -140,17 +141,17 @@ int cmd_history(int argc, char **argv)
             fprintf(stderr, "mxray history: unknown option %.80s\n", e);
             free(e);
             usage(stderr);
-            return 64;
+            return EX_USAGE;
         } else if (!domain) {
             domain = a;
         } else {
             fprintf(stderr, "mxray history: one domain at a time\n");
-            return 64;
+            return EX_USAGE;
         }
     }
     if (!domain) {
         usage(stderr);
-        return 64;
+        return EX_USAGE;
     }
     char name[MX_DOMAIN_MAX + 2], err[256], dflt[4096], path[4200];
     if (domain_normalize(domain, name, sizeof name, err, sizeof err) < 0 ||
@@ -159,13 +160,13 @@ int cmd_history(int argc, char **argv)
         fprintf(stderr, "mxray history: %.80s: %s\n", e,
                 *err ? err : "not a name for a state file");
         free(e);
-        return 64;
+        return EX_USAGE;
     }
     if (!dir || !*dir) {
         if (state_default_dir(dflt, sizeof dflt) < 0) {
             fprintf(stderr, "mxray history: neither XDG_STATE_HOME nor HOME is set; use "
                             "--state DIR\n");
-            return 64;
+            return EX_USAGE;
         }
         dir = dflt;
     }
@@ -184,21 +185,21 @@ int cmd_history(int argc, char **argv)
     case STATE_ABSENT:
         fprintf(stderr, "mxray history: no history of %s yet (%s); mxray check keeps it\n",
                 name, shown);
-        rc = 66;
+        rc = EX_NOINPUT;
         break;
     case STATE_BAD: {
         char *e = escape_str(err);
         fprintf(stderr, "mxray history: %s: rejected: %s (the next check replaces it)\n", shown,
                 e);
         free(e);
-        rc = 65;
+        rc = EX_DATAERR;
         break;
     }
     default: {
         char *e = escape_str(err);
         fprintf(stderr, "mxray history: %s\n", e);
         free(e);
-        rc = 74;
+        rc = EX_IOERR;
     }
     }
     free(shown);

@@ -1,13 +1,17 @@
 /* cmd_lab - serve the built-in lab in the foreground (contract in cmd_lab.h).
  *
- * The lab runs on this process's own poll loop; signal handlers only set a flag, which the
- * loop checks at least once a second. Everything printed comes from the lab's accessors, so
- * the commands shown are exactly what reaches it. */
+ * The lab runs on this process's own poll loop; INT, TERM, HUP and QUIT arrive as loop
+ * events and end it, removing its temporary directory. Everything printed comes from the
+ * lab's accessors, so the commands shown are exactly what reaches it. */
 #include "cmd_lab.h"
 #include "assets.h"
+#include "escape.h"
+#include "exit_status.h"
 #include "problem.h"
+#include "proc.h"
 #include "lab/lab.h"
 #include "loop.h"
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,11 +21,9 @@
 
 #define GUIDE_ALL_MAX 8 /* scenarios whose commands the guide prints in full */
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
+static void on_signal(void *arg, int sig)
 {
-    stop_signal = sig;
+    *(int *)arg = sig;
 }
 
 static void usage(FILE *f)
@@ -52,7 +54,7 @@ int cmd_demo_list(void)
     size_t n = dir ? lab_scenarios(dir, &v) : 0;
     if (!n) {
         fprintf(stderr, "mxray: no lab scenarios found (searched %s)\n", asset_search_desc());
-        return 69;
+        return EX_UNAVAILABLE;
     }
     printf("%-24s %-8s %s\n", "SCENARIO", "EXPECT", "SUMMARY");
     for (size_t i = 0; i < n; i++)
@@ -175,14 +177,25 @@ static void print_env(const struct lab *lab)
     fflush(stdout);
 }
 
-static void install_signals(void)
+int cmd_lab_check_names(const char *dir, const char *const *names, size_t n, const char *cmd)
 {
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: poll returns EINTR at once */
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    struct lab_scenario_info *v = NULL;
+    size_t nv = dir ? lab_scenarios(dir, &v) : 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t k = 0;
+        while (k < nv && strcmp(v[k].name, names[i]) != 0)
+            k++;
+        if (k == nv) {
+            char *shown = escape_term(names[i]);
+            fprintf(stderr, "mxray %s: unknown scenario '%.80s' (mxray demo --list shows them)\n",
+                    cmd, shown);
+            free(shown);
+            rc = EX_USAGE;
+        }
+    }
+    lab_scenarios_free(v, nv);
+    return rc;
 }
 
 /* parse_clones - 1..LAB_CLONES_MAX, or 0 when v is not such a number. */
@@ -237,14 +250,14 @@ static int publish_opt(int argc, char **argv, int *i, struct lab_publish *pub, c
         return 1;
     if (!v) {
         fprintf(stderr, "mxray lab: %s needs a value\n", a);
-        return 64;
+        return EX_USAGE;
     }
     ++*i;
     if (!strcmp(a, "--policy")) {
         free(*policy);
         if (!(*policy = read_policy(v, &pub->policy_len))) {
             fprintf(stderr, "mxray lab: cannot read %.200s (or larger than 64 KiB)\n", v);
-            return 64;
+            return EX_USAGE;
         }
         pub->policy = *policy;
     } else if (!strcmp(a, "--sts-record")) {
@@ -253,7 +266,7 @@ static int publish_opt(int argc, char **argv, int *i, struct lab_publish *pub, c
         mx[pub->nmx++] = v;
     } else {
         fprintf(stderr, "mxray lab: at most %zu --mx\n", mxcap);
-        return 64;
+        return EX_USAGE;
     }
     return 0;
 }
@@ -280,7 +293,7 @@ int cmd_lab(int argc, char **argv)
             if (!(clones = parse_clones(first + 1 < argc ? argv[++first] : NULL))) {
                 fprintf(stderr, "mxray lab: --clones needs a number from 1 to %d\n",
                         LAB_CLONES_MAX);
-                return 64;
+                return EX_USAGE;
             }
             raise_fd_limit();
         } else if (!strcmp(argv[first], "--list")) {
@@ -289,9 +302,11 @@ int cmd_lab(int argc, char **argv)
             usage(stdout);
             return 0;
         } else {
-            fprintf(stderr, "mxray lab: unknown option %.40s\n", argv[first]);
+            char *shown = escape_term(argv[first]);
+            fprintf(stderr, "mxray lab: unknown option %.80s\n", shown);
+            free(shown);
             usage(stderr);
-            return 64;
+            return EX_USAGE;
         }
     }
     pub.mx = mx;
@@ -299,14 +314,20 @@ int cmd_lab(int argc, char **argv)
         fprintf(stderr, "mxray lab: --policy, --sts-record, --mx and --no-* publish in one "
                         "SCENARIO (no --clones)\n");
         free(policy);
-        return 64;
+        return EX_USAGE;
     }
     pub.scenario = publishing ? argv[first] : NULL;
     const char *dir = lab_asset_dir();
     if (!dir) {
         fprintf(stderr, "mxray lab: no scenarios (searched %s)\n", asset_search_desc());
         free(policy);
-        return 69;
+        return EX_UNAVAILABLE;
+    }
+    rc = cmd_lab_check_names(dir, (const char *const *)argv + first, (size_t)(argc - first),
+                             "lab");
+    if (rc) {
+        free(policy);
+        return rc;
     }
     struct loop *l = loop_new();
     char err[512];
@@ -317,21 +338,28 @@ int cmd_lab(int argc, char **argv)
                                       (size_t)(argc - first), clones, err, sizeof err);
     free(policy);
     if (!lab) {
+        int e = errno;
         fprintf(stderr, "mxray lab: %s\n", err);
         loop_free(l);
-        return 69;
+        return e == EMFILE ? EX_SOFTWARE : EX_UNAVAILABLE;
     }
-    install_signals();
+    int stop_signal = 0;
+    loop_signals(l, loop_stop_signals, LOOP_STOP_SIGNALS_N, on_signal, &stop_signal);
     if (env)
         print_env(lab);
     else
         print_guide(lab);
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* nobody can learn how to reach it */
+        proc_write_failed(errno ? errno : EIO);
+        stop_signal = -1;
+    }
     while (!stop_signal)
-        if (loop_run_once(l, 1000) < 0)
+        if (loop_run_once(l, -1) < 0)
             break;
+    loop_signals_off(l);
     lab_stop(lab);
     loop_free(l);
-    if (!env)
+    if (!env && stop_signal > 0)
         fprintf(stderr, "\nmxray lab: stopped; temporary files removed\n");
-    return 0;
+    return stop_signal < 0 ? EX_IOERR : 0;
 }

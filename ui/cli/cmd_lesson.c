@@ -10,14 +10,17 @@
 #include "cmd_lesson.h"
 #include "cmd_lab.h"
 #include "diag.h"
+#include "exit_status.h"
 #include "lab/lab.h"
 #include "lesson_edit.h"
 #include "lesson_handout.h"
 #include "loop.h"
 #include "mx_limits.h"
 #include "problem.h"
+#include "proc.h"
 #include "tui.h"
 #include "xalloc.h"
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +48,7 @@ static int list(void)
     size_t n = lab_lessons(&names);
     if (!n) {
         fprintf(stderr, "mxray lesson: no lessons found (set MXRAY_ASSETS)\n");
-        return 69;
+        return EX_UNAVAILABLE;
     }
     for (size_t i = 0; i < n; i++) {
         char err[300];
@@ -93,10 +96,9 @@ void lesson_lab_stop(struct lesson_lab *ll)
     free(ll);
 }
 
-static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig)
+static void on_signal(void *arg, int sig)
 {
-    stop_signal = sig;
+    *(int *)arg = sig;
 }
 
 /* serve - --lab: the cases (or case `only`, 1-based) with the commands for each, until Ctrl-C. */
@@ -106,7 +108,7 @@ static int serve(const struct lab_lesson *l, size_t only)
     struct lesson_lab *ll = lesson_lab_start(l, err, sizeof err);
     if (!ll) {
         fprintf(stderr, "mxray lesson: %s\n", err);
-        return 69;
+        return EX_UNAVAILABLE;
     }
     printf("mxray lesson %s: %s\nServed on 127.0.0.1 until Ctrl-C (resolver %s, CA file %s)\n",
            l->name, l->title, lab_resolver(ll->lab), lab_ca_file(ll->lab));
@@ -120,18 +122,19 @@ static int serve(const struct lab_lesson *l, size_t only)
             printf("  # %s\n  %s\n", c[j].why, c[j].cmd);
         lab_cmds_free(c, n);
     }
-    fflush(stdout);
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    int stop_signal = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* nobody can learn how to reach it */
+        proc_write_failed(errno ? errno : EIO);
+        stop_signal = -1;
+    }
+    /* INT, TERM, HUP and QUIT as loop events, as for mxray lab (loop_signals). */
+    loop_signals(ll->loop, loop_stop_signals, LOOP_STOP_SIGNALS_N, on_signal, &stop_signal);
     while (!stop_signal)
-        if (loop_run_once(ll->loop, 1000) < 0)
+        if (loop_run_once(ll->loop, -1) < 0)
             break;
+    loop_signals_off(ll->loop);
     lesson_lab_stop(ll);
-    return 0;
+    return stop_signal < 0 ? EX_IOERR : 0;
 }
 
 /* case_info - the scenario's declared teaching text, by file name. */
@@ -151,7 +154,7 @@ static int run_tui(const struct lab_lesson *l, bool no_color)
     struct lesson_lab *ll = lesson_lab_start(l, err, sizeof err);
     if (!ll) {
         fprintf(stderr, "mxray lesson: %s\n", err);
-        return 69;
+        return EX_UNAVAILABLE;
     }
     struct engine e;
     const char *servers[] = {lab_resolver(ll->lab)};
@@ -159,7 +162,7 @@ static int run_tui(const struct lab_lesson *l, bool no_color)
         fprintf(stderr, "mxray lesson: %s\n", err);
         lab_stop(ll->lab);
         free(ll);
-        return 69;
+        return EX_UNAVAILABLE;
     }
     struct lab_scenario_info *info;
     size_t ninfo = lab_scenarios(lab_asset_dir(), &info);
@@ -229,21 +232,22 @@ int cmd_lesson(int argc, char **argv)
         else if (!strcmp(argv[i], "--lab"))
             labmode = true;
         else if (argv[i][0] == '-')
-            return usage(stderr, 64);
+            return usage(stderr, EX_USAGE);
         else if (!name)
             name = argv[i];
         else if (labmode && !casearg)
             casearg = argv[i];
         else
-            return usage(stderr, 64);
+            return usage(stderr, EX_USAGE);
     }
     if (handout && labmode)
-        return usage(stderr, 64);
+        return usage(stderr, EX_USAGE);
     char err[512];
     struct lab_lesson *l = lab_lesson_load(name ? name : LAB_LESSON_DEFAULT, err, sizeof err);
     if (!l) {
         fprintf(stderr, "mxray lesson: %s\n", err);
-        return strstr(err, "unknown lesson") || strstr(err, "bad lesson") ? 64 : 69;
+        return strstr(err, "unknown lesson") || strstr(err, "bad lesson") ? EX_USAGE
+                                                                          : EX_UNAVAILABLE;
     }
     int rc;
     if (handout) {
@@ -255,7 +259,7 @@ int cmd_lesson(int argc, char **argv)
         long k = casearg ? strtol(casearg, &end, 10) : 0;
         if (casearg && (*end || k < 1 || (size_t)k > l->ncases)) {
             fprintf(stderr, "mxray lesson: CASE must be 1 to %zu\n", l->ncases);
-            rc = 64;
+            rc = EX_USAGE;
         } else {
             rc = serve(l, (size_t)k);
         }

@@ -22,15 +22,15 @@
 #include "xalloc.h"
 #include <arpa/inet.h>
 #include <signal.h>
+#include <sysexits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
+/* on_signal - INT, TERM, HUP or QUIT during the live check (the loop's signal events). */
+static void on_signal(void *arg, int sig)
 {
-    interrupted = sig;
+    *(int *)arg = sig;
 }
 
 struct plan_args {
@@ -48,7 +48,7 @@ static int usage_err(const char *what, const char *arg, const char *why)
     fprintf(stderr, "mxray plan: %s%s%s%s%s (see mxray plan --help)\n", what, safe ? " " : "",
             safe ? safe : "", why ? ": " : "", why ? why : "");
     free(safe);
-    return 64;
+    return EX_USAGE;
 }
 
 static bool is_address(const char *s)
@@ -202,15 +202,19 @@ static struct diag *run_check(struct engine *e, const struct cli_opts *o, const 
     dopt.planned_hosts = a->target.mx;
     dopt.nplanned_hosts = a->target.nmx;
     struct live_run run = {0};
+    int interrupted = 0;
+    loop_signals(e->loop, loop_stop_signals, LOOP_STOP_SIGNALS_N, on_signal, &interrupted);
     struct diag *d = diag_start(e, &dopt, domain, o->domains[0], on_event, &run);
     while (!run.done && !interrupted) {
         if (loop_run_once(e->loop, -1) < 0) {
             perror("mxray: poll");
-            *rc = 70;
+            loop_signals_off(e->loop);
+            *rc = EX_SOFTWARE;
             diag_free(d);
             return NULL;
         }
     }
+    loop_signals_off(e->loop);
     if (interrupted) {
         diag_free(d);
         fprintf(stderr, "mxray plan: interrupted before the live check ended; no plan\n");
@@ -229,7 +233,7 @@ static int do_verify(const struct plan_args *a, const struct plan *saved, const 
         snprintf(n, sizeof n, "%ld", a->step);
         fprintf(stderr, "mxray plan: the saved plan has %zu step%s, not %s\n", saved->nsteps,
                 saved->nsteps == 1 ? "" : "s", n);
-        return 64;
+        return EX_USAGE;
     }
     if (a->json)
         plan_verify_json_write(stdout, saved, (size_t)a->step, &c);
@@ -293,7 +297,7 @@ int cmd_plan(int argc, char **argv)
     bool have_saved = false;
     if (!rc && cli_parse(nrest, rest, 1, &o, err, sizeof err) < 0) {
         fprintf(stderr, "mxray plan: %s (see mxray plan --help)\n", err);
-        rc = 64;
+        rc = EX_USAGE;
     }
     if (!rc && o.help) {
         usage_plan(stdout);
@@ -312,27 +316,21 @@ int cmd_plan(int argc, char **argv)
                 dir ? err : "no state directory (--no-state, or set HOME, or use --state DIR)");
             fprintf(stderr, "mxray plan: %s\n", safe);
             free(safe);
-            rc = 64;
+            rc = EX_USAGE;
         } else if (!(have_saved = true) || !plan_same_target(&saved, &a.target)) {
             fprintf(stderr,
                     "mxray plan: the saved plan of %s is for another target; run the "
                     "same mxray plan command without --step/--verify first\n",
                     domain);
-            rc = 64;
+            rc = EX_USAGE;
         }
     }
     if (!rc) {
         struct engine e;
         if (engine_init(&e, o.resolvers, o.nresolvers, o.timeout_ms, err, sizeof err) < 0) {
             fprintf(stderr, "mxray: %s\n", err);
-            rc = 70;
+            rc = EX_SOFTWARE;
         } else {
-            struct sigaction sa = {0};
-            sa.sa_handler = on_signal;
-            sigemptyset(&sa.sa_mask);
-            sigaction(SIGINT, &sa, NULL);
-            sigaction(SIGTERM, &sa, NULL);
-            signal(SIGPIPE, SIG_IGN);
             struct diag *d = run_check(&e, &o, &a, domain, &rc);
             if (d) {
                 bool color = cmd_use_color(&o, 1);

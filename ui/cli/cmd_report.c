@@ -5,6 +5,7 @@
  * before domains[] yet every failure's "now" needs the live checks that only start once
  * every input is read; the spool is replayed one report at a time. */
 #include "cmd_report.h"
+#include "loop.h"
 #include "cli.h"
 #include "cmd_check.h"
 #include "diag.h"
@@ -25,10 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <termios.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+/* Reports are read (files, IMAP) before any loop runs, so an interrupt is a plain flag here,
+ * tested between reports and by the live checks, instead of the loop's signal events. */
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -201,16 +205,16 @@ int cmd_report(int argc, char **argv)
     int rc = 0;
     if (cli_parse(argc, args, 1, &o, err, sizeof err) < 0) {
         fprintf(stderr, "mxray report: %s (see mxray report --help)\n", err);
-        rc = 64;
+        rc = EX_USAGE;
     } else if (o.help) {
         usage_report(stdout);
     } else if (o.batch_file || o.concurrency_set || o.shard_n != 1) {
         fprintf(stderr, "mxray report: --batch, --concurrency and --shard belong to check\n");
-        rc = 64;
+        rc = EX_USAGE;
     } else if (o.ndomains == 0) {
         fprintf(stderr, "mxray report: no input given (usage: mxray report [--json] "
                         "[--check] [OPTIONS] INPUT...)\n");
-        rc = 64;
+        rc = EX_USAGE;
     }
     if (rc || o.help) {
         free(args);
@@ -219,16 +223,15 @@ int cmd_report(int argc, char **argv)
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    for (size_t i = 0; i < LOOP_STOP_SIGNALS_N; i++) /* INT, TERM, HUP, QUIT as everywhere */
+        sigaction(loop_stop_signals[i], &sa, NULL);
 
     struct reading rd = {.s = tlsrpt_summary_new(), .o = &o};
     if (o.json && !(rd.spool = tmpfile())) {
         perror("mxray report: temporary file");
         tlsrpt_summary_free(rd.s);
         free(args);
-        return 70;
+        return EX_SOFTWARE;
     }
     struct tlsrpt_sink sink = {on_report, on_error, on_skipped, &rd};
     for (size_t i = 0; i < o.ndomains && !interrupted; i++)
@@ -245,7 +248,7 @@ int cmd_report(int argc, char **argv)
     if ((check || view) && !interrupted) {
         if (engine_init(&e, o.resolvers, o.nresolvers, o.timeout_ms, err, sizeof err) < 0) {
             fprintf(stderr, "mxray: %s\n", err);
-            rc = 70;
+            rc = EX_SOFTWARE;
         } else {
             have_engine = true;
         }
@@ -270,7 +273,7 @@ int cmd_report(int argc, char **argv)
         for (size_t i = 0; i < rd.s->nerrors; i++) /* the view does not show them */
             fprintf(stderr, "mxray: %s: %s\n", rd.s->errors[i].source, rd.s->errors[i].message);
     if (!rc)
-        rc = interrupted ? 130 : rd.s->nerrors ? 65 : rd.s->failed_sessions > 0 ? 1 : 0;
+        rc = interrupted ? 130 : rd.s->nerrors ? EX_DATAERR : rd.s->failed_sessions > 0 ? 1 : 0;
     if (rc == 130)
         fprintf(stderr, "mxray: interrupted; the summary shows what was read\n");
     report_live_free(&live);

@@ -3,6 +3,8 @@
 #include "cmd_check.h"
 #include "cli.h"
 #include "dns.h"
+#include "escape.h"
+#include "exit_status.h"
 #include "tui.h"
 #include "usage.h"
 #include <stdio.h>
@@ -15,7 +17,7 @@ int cmd_tui(int argc, char **argv)
     char err[256];
     if (cli_parse(argc, argv, 1, &o, err, sizeof err) < 0) {
         fprintf(stderr, "mxray: %s (see mxray --help)\n", err);
-        return 64;
+        return EX_USAGE;
     }
     if (o.help) {
         usage_main(stdout);
@@ -23,27 +25,32 @@ int cmd_tui(int argc, char **argv)
     }
     if (o.batch_file || o.concurrency_set || o.shard_n > 1) {
         fprintf(stderr, "mxray: --batch, --concurrency and --shard belong to mxray check\n");
-        return 64;
+        return EX_USAGE;
     }
     if (o.ndomains > 1) {
         fprintf(stderr, "mxray: the interactive view takes one domain; use mxray check for "
                         "several\n");
-        return 64;
+        return EX_USAGE;
     }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        char *shown = escape_term(o.ndomains ? o.domains[0] : "DOMAIN");
         fprintf(stderr, "mxray: the interactive view needs a terminal; for a report use: "
-                        "mxray check %s\n",
-                o.ndomains ? o.domains[0] : "DOMAIN");
-        return 64;
+                        "mxray check %.80s\n",
+                shown);
+        free(shown);
+        return EX_USAGE;
     }
+    int rc = cmd_preflight(&o, "");
+    if (rc)
+        return rc;
     char *domain = NULL;
     if (o.ndomains && cmd_normalize_domains(o.domains, 1, &domain) < 0)
-        return 64;
+        return EX_USAGE;
     struct engine e;
     if (engine_init(&e, o.resolvers, o.nresolvers, o.timeout_ms, err, sizeof err) < 0) {
         fprintf(stderr, "mxray: %s\n", err);
         free(domain);
-        return 70;
+        return EX_SOFTWARE;
     }
     struct diag_opts dopt;
     cmd_diag_opts(&o, &dopt);
@@ -56,7 +63,7 @@ int cmd_tui(int argc, char **argv)
         .no_color = o.no_color || (nc && *nc),
         .resolver_desc = dns_resolver_desc(e.dns),
     };
-    int rc = tui_run(&c);
+    rc = tui_run(&c);
     engine_fini(&e);
     free(domain);
     return rc;

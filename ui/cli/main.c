@@ -9,9 +9,9 @@
 #include "cmd_report.h"
 #include "cmd_tui.h"
 #include "problems_doc.h"
+#include "proc.h"
 #include "usage.h"
 #include "version.h"
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,9 +19,8 @@
 #define MXRAY_GIT_REVISION "" /* set by cmake/gitrev.cmake when built from git */
 #endif
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
     const char *cmd = argc > 1 ? argv[1] : "";
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage_main(stdout);
@@ -52,4 +51,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
     return cmd_tui(argc, argv);
+}
+
+/* proc_init before anything (closed fds, locale, SIGPIPE); proc_finish checks the output. */
+int main(int argc, char **argv)
+{
+    int rc = proc_init();
+    if (rc)
+        return rc;
+    return proc_finish(dispatch(argc, argv));
 }

@@ -40,7 +40,8 @@ void usage_main(FILE *f)
             "Options:\n%s"
             "\n"
             "Exit status of check: 0 pass, 1 warn, 2 fail, 3 no MTA-STS published,\n"
-            "64 usage error, 70 internal error, 130 interrupted.\n"
+            "130 interrupted; 64 usage, 65 bad --batch input, 66 unreadable --batch or\n"
+            "--ca-file, 70 internal or too few file descriptors, 74 output failed.\n"
             "See mxray(1) and docs/problems.md.\n",
             common_opts);
 }
@@ -73,9 +74,11 @@ void usage_check(FILE *f)
             "                           (default $XDG_STATE_HOME/mxray, ~/.local/state/mxray)\n"
             "  --no-state               keep no state\n"
             "\n"
-            "Exit status: 0 pass, 1 warn, 2 fail, 3 no MTA-STS published, 64 usage,\n"
-            "70 internal error, 130 interrupted; --format nagios: 0 OK, 1 WARNING,\n"
-            "2 CRITICAL, 3 UNKNOWN.\n",
+            "Exit status: 0 pass, 1 warn, 2 fail, 3 no MTA-STS published, 130 interrupted\n"
+            "(a failure found before it stays 2); 64 usage, 65 bad --batch input,\n"
+            "66 unreadable --batch or --ca-file, 70 internal or too few file descriptors,\n"
+            "74 output failed; --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+            "The table: mxray(1).\n",
             common_opts);
 }
 

@@ -3,8 +3,10 @@
  * One turn: draw if something changed, loop_run_once (network, timers, keyboard), advance the
  * spinner, then read every pending key (wget_wch in nodelay mode until ERR) and apply it.
  * Diag callbacks only set the dirty flag; keys that restart a diagnosis run here, outside any
- * callback. Signals only set a flag; the loop notices it and restores the terminal.
- * Exit status: 0 after q, 128+N after signal N, 1 when the terminal cannot be used. */
+ * callback. INT, TERM, HUP and QUIT arrive as loop events (loop_signals): they end the run,
+ * and the terminal is restored on the way out.
+ * Exit status: 0 after q, 128+N after signal N, EX_USAGE when the terminal cannot be used
+ * (not a terminal, TERM unset, "dumb" or unknown). */
 #include "tui.h"
 #include "tui_int.h"
 #include "tui_export.h"
@@ -12,6 +14,7 @@
 #include "tui_lesson.h"
 #include "view_cert.h"
 #include "domain.h"
+#include "escape.h"
 #include "loop.h"
 #include "plan_store.h"
 #include "state.h"
@@ -21,6 +24,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <sysexits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +32,16 @@
 #include <unistd.h>
 
 #define SPIN_MS 100
-#define IDLE_WAIT_MS 500 /* bounds the delay before a signal that raced poll is seen */
+#define IDLE_WAIT_MS 500 /* the spinner and clock; signals wake the loop themselves */
 
-static volatile sig_atomic_t g_signal;
 static bool g_in_curses;
+static int g_signal; /* the signal that ended the run, or 0 */
 
-static void on_signal(int sig)
+static void on_signal(void *arg, int sig)
 {
-    g_signal = sig;
+    (void)arg;
+    if (!g_signal)
+        g_signal = sig;
 }
 
 static void restore_terminal(void)
@@ -729,8 +735,13 @@ static int curses_start(struct tui *t)
         fprintf(stderr, "mxray: the interactive view needs a terminal (use mxray check)\n");
         return -1;
     }
-    if (!newterm(NULL, stdout, stdin)) {
-        fprintf(stderr, "mxray: cannot use terminal type %s\n", getenv("TERM") ? getenv("TERM") : "(unset)");
+    const char *term = getenv("TERM");
+    /* A dumb terminal cannot move the cursor: the screen would be garbage. */
+    if (!term || !*term || strcmp(term, "dumb") == 0 || !newterm(NULL, stdout, stdin)) {
+        char *shown = escape_term(term && *term ? term : "(unset)");
+        fprintf(stderr, "mxray: cannot use terminal type %s for the interactive view (use "
+                        "mxray check, or set TERM, e.g. TERM=xterm)\n", shown);
+        free(shown);
         return -1;
     }
     g_in_curses = true;
@@ -752,24 +763,6 @@ static int curses_start(struct tui *t)
     curs_set(0);
     tui_draw_init(t);
     return 0;
-}
-
-static void install_signals(struct sigaction *old)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &sa, &old[i]);
-}
-
-static void restore_signals(const struct sigaction *old)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &old[i], NULL);
 }
 
 static void first_screen(struct tui *t)
@@ -815,15 +808,15 @@ int tui_run(const struct tui_config *c)
 {
     struct tui *t = xcalloc(1, sizeof *t);
     t->c = c;
-    setlocale(LC_ALL, "");
-    t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-    struct sigaction old[3];
+    t->utf8 = escape_terminal_utf8(); /* main set the locale */
     g_signal = 0;
-    install_signals(old); /* before curses, so ncurses keeps ours */
+    /* Before curses, so ncurses keeps ours for INT and TERM (it installs its own only over
+     * the default disposition). */
+    loop_signals(c->engine->loop, loop_stop_signals, LOOP_STOP_SIGNALS_N, on_signal, t);
     if (curses_start(t) != 0) {
-        restore_signals(old);
+        loop_signals_off(c->engine->loop);
         free(t);
-        return 1;
+        return EX_USAGE;
     }
     loop_watch(c->engine->loop, STDIN_FILENO, POLLIN, on_stdin, t);
     tui_lesson_init(t);
@@ -833,7 +826,7 @@ int tui_run(const struct tui_config *c)
         turn(t);
     loop_watch(c->engine->loop, STDIN_FILENO, 0, NULL, NULL);
     restore_terminal();
-    restore_signals(old);
+    loop_signals_off(c->engine->loop);
     view_plan_reset(&t->plan);
     if (t->diag)
         diag_free(t->diag);

@@ -6,6 +6,7 @@
  * leave its box. Colours are roles; without colours (or with NO_COLOR) roles become
  * bold/reverse/dim/underline. The layout reflows from LINES/COLS on every draw. */
 #include "tui_int.h"
+#include "escape.h"
 #include "tui_keys.h"
 #include "tui_learn.h"
 #include "tui_lesson.h"
@@ -65,7 +66,11 @@ static int put(int y, int x, int w, attr_t attr, const char *s)
         return 0;
     if (x + w > COLS)
         w = COLS - x;
+    char *ascii = NULL; /* outside a UTF-8 locale, non-ASCII bytes as \xHH (escape.h) */
+    if (!escape_terminal_utf8() && s)
+        s = ascii = escape_to_ascii(s, strlen(s), NULL);
     int used = tui_text_decode(s, w, buf, sizeof buf / sizeof buf[0]);
+    free(ascii);
     attrset(attr);
     mvaddwstr(y, x, buf);
     attrset(A_NORMAL);

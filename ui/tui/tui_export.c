@@ -20,43 +20,62 @@ static const char *ext_of(enum tui_export_fmt fmt)
     return fmt == TX_JSON ? "json" : fmt == TX_MARKDOWN ? "md" : "txt";
 }
 
-/* open_new - create dir/mxray-DOMAIN-STAMP.EXT, adding -2, -3... when it exists. */
-static FILE *open_new(const char *dir, const char *domain, enum tui_export_fmt fmt, time_t now,
-                      char *path, size_t pathlen, char *err, size_t errlen)
+/* write_all - every byte of data to fd; 0, or -1 with errno set. */
+static int write_all(int fd, const char *data, size_t len)
 {
-    char stamp[32] = "0";
-    struct tm tm;
-    if (gmtime_r(&now, &tm))
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    while (len) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int tui_write_new(const char *dir, const char *base, const char *ext, const char *data,
+                  size_t len, char *path, size_t pathlen, char *err, size_t errlen)
+{
     for (int n = 1; n < 100; n++) {
         if (n == 1)
-            snprintf(path, pathlen, "%s/mxray-%s-%s.%s", dir ? dir : ".", domain, stamp, ext_of(fmt));
+            snprintf(path, pathlen, "%s/%s.%s", dir ? dir : ".", base, ext);
         else
-            snprintf(path, pathlen, "%s/mxray-%s-%s-%d.%s", dir ? dir : ".", domain, stamp, n,
-                     ext_of(fmt));
+            snprintf(path, pathlen, "%s/%s-%d.%s", dir ? dir : ".", base, n, ext);
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd >= 0) {
-            FILE *f = fdopen(fd, "w");
-            if (!f)
-                close(fd);
-            else
-                return f;
-        }
         if (fd < 0 && errno == EEXIST)
             continue;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
+        if (fd < 0) {
+            snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+            return -1;
+        }
+        if (write_all(fd, data, len) < 0 || fsync(fd) < 0 || close(fd) < 0) {
+            int e = errno;
+            close(fd); /* after a failed close this fails too, harmlessly */
+            unlink(path); /* a partial or empty file would look like an export */
+            snprintf(err, errlen, "cannot write %s: %s (nothing kept)", path, strerror(e));
+            return -1;
+        }
+        return 0;
     }
-    snprintf(err, errlen, "too many exports named %s", path);
-    return NULL;
+    snprintf(err, errlen, "too many files named %s", path);
+    return -1;
 }
 
 int tui_export(const struct report *r, enum tui_export_fmt fmt, const char *dir, time_t now,
                char *path, size_t pathlen, char *err, size_t errlen)
 {
-    FILE *f = open_new(dir, r->domain, fmt, now, path, pathlen, err, errlen);
-    if (!f)
+    char *data = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&data, &len);
+    if (!f) {
+        snprintf(err, errlen, "cannot export: %s", strerror(errno));
         return -1;
+    }
     switch (fmt) {
     case TX_JSON:
         report_json_write(f, r, true);
@@ -72,8 +91,16 @@ int tui_export(const struct report *r, enum tui_export_fmt fmt, const char *dir,
         break;
     }
     if (ferror(f) | (fclose(f) != 0)) {
-        snprintf(err, errlen, "%s: write failed", path);
+        snprintf(err, errlen, "cannot export: out of memory");
+        free(data);
         return -1;
     }
-    return 0;
+    char stamp[32] = "0", base[400];
+    struct tm tm;
+    if (gmtime_r(&now, &tm))
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(base, sizeof base, "mxray-%s-%s", r->domain, stamp);
+    int rc = tui_write_new(dir, base, ext_of(fmt), data, len, path, pathlen, err, errlen);
+    free(data);
+    return rc;
 }

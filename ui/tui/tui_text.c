@@ -3,6 +3,7 @@
  * Contract: see tui_text.h. Decoding uses mbrtowc in the current locale; a failed decode
  * consumes one byte and counts one column, so malformed input can neither hang nor overflow. */
 #include "tui_text.h"
+#include "escape.h"
 #include "present.h"
 #include "xalloc.h"
 #include <stdarg.h>
@@ -16,7 +17,11 @@ void tui_lines_addn(struct tui_lines *l, enum tui_role role, int indent, const c
         l->cap = l->cap ? l->cap * 2 : 32;
         l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
     }
-    l->v[l->n].text = xstrdup(text ? text : "-");
+    /* Outside a UTF-8 locale every non-ASCII byte is shown as \xHH (escape.h): the bytes of
+     * a UTF-8 character mean something else there (0x9b is an 8-bit CSI). */
+    text = text ? text : "-";
+    l->v[l->n].text = escape_terminal_utf8() ? xstrdup(text)
+                                             : escape_to_ascii(text, strlen(text), NULL);
     l->v[l->n].role = role;
     l->v[l->n].indent = indent < 0 ? 0 : indent;
     l->n++;

@@ -3,6 +3,7 @@
  * Dates are shown as given (UTC, ISO 8601) plus a relative "in N days" / "expired N days ago"
  * computed from the caller's clock, so tests can pin the time. */
 #include "view_cert.h"
+#include "tui_export.h"
 #include "present.h"
 #include "tui_model.h"
 #include "mx_limits.h"
@@ -217,27 +218,19 @@ int view_cert_write(const char *dir, const char *name, const struct cert_info *c
         snprintf(err, errlen, "no PEM for this certificate");
         return -1;
     }
-    snprintf(path, pathlen, "%s/%s", dir ? dir : ".", name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
     /* Text before BEGIN is ignored by PEM readers (openssl x509 -in FILE). */
-    fprintf(f, "subject: %s\nissuer: %s\nSHA-256 fingerprint: %s\nSHA-1 fingerprint: %s\n"
-               "SPKI SHA-256: %s\n%s", S(c->subject), S(c->issuer), S(c->sha256), S(c->sha1),
-            S(c->spki_sha256), c->pem);
-    if (c->pem[0] && c->pem[strlen(c->pem) - 1] != '\n')
-        fputc('\n', f);
-    if (fclose(f) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    const char *pem = c->pem;
+    char *data = xasprintf("subject: %s\nissuer: %s\nSHA-256 fingerprint: %s\nSHA-1 "
+                           "fingerprint: %s\nSPKI SHA-256: %s\n%s%s",
+                           S(c->subject), S(c->issuer), S(c->sha256), S(c->sha1),
+                           S(c->spki_sha256), pem,
+                           pem[0] && pem[strlen(pem) - 1] != '\n' ? "\n" : "");
+    /* Saved twice: a new name, like the exports (name.pem, name-2.pem, ...). */
+    char base[300];
+    const char *dot = strrchr(name, '.');
+    snprintf(base, sizeof base, "%.*s", dot ? (int)(dot - name) : (int)strlen(name), name);
+    int rc = tui_write_new(dir, base, dot ? dot + 1 : "pem", data, strlen(data), path, pathlen,
+                           err, errlen);
+    free(data);
+    return rc;
 }
