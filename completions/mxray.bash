@@ -36,6 +36,11 @@ _mxray_scenarios() {
     "$1" demo --list 2>/dev/null | awk 'NR > 1 && NF == 0 { exit } NR > 1 { print $1 }'
 }
 
+# _mxray_lessons BIN - the names `mxray lesson --list` prints (first column).
+_mxray_lessons() {
+    "$1" lesson --list 2>/dev/null | awk 'NF { print $1 }'
+}
+
 _mxray() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local bin cmd="" cmd_at=0 i w
@@ -91,6 +96,18 @@ _mxray() {
                 words=$(_mxray_options "$bin" "$cmd")
             else
                 words=$(_mxray_scenarios "$bin")
+            fi
+            ;;
+        lesson)
+            if [[ $cur == -* ]]; then
+                words=$(_mxray_options "$bin" lesson)
+            else
+                # only the first word after the options names a lesson (--lab's next is a case)
+                local named=0
+                for ((i = cmd_at + 1; i < COMP_CWORD; i++)); do
+                    [[ ${COMP_WORDS[i]} != -* ]] && named=1
+                done
+                ((named)) || words=$(_mxray_lessons "$bin")
             fi
             ;;
         *)

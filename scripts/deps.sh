@@ -14,7 +14,7 @@ build) ;;
 test)
     want="$want check nsd unbound nginx-light postfix iproute2 tmux bind9-dnsutils curl openssl
           python3 procps clang libclang-rt-14-dev ldnsutils time strace valgrind dpkg-dev
-          shellcheck zsh git locales bsdutils dovecot-imapd"
+          shellcheck zsh git locales bsdutils dovecot-imapd groff-base"
     ;;
 *)
     echo "usage: scripts/deps.sh [build|test]" >&2

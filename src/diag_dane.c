@@ -254,6 +254,7 @@ static void judge_host(struct diag *d, struct host_ctx *hc)
     dh->name = xasprintf("_25._tcp.%s", base);
     if (!a) {
         dh->status = DANE_NONE;
+        dh->state = ST_NA;
         dh->note = xstrdup("TLSA not looked up (interrupted)");
         return;
     }
@@ -271,6 +272,9 @@ static void judge_host(struct diag *d, struct host_ctx *hc)
         dh->status = a->status == DNS_NODATA || a->status == DNS_NXDOMAIN ? DANE_NONE
                                                                           : DANE_BOGUS;
     }
+    dh->state = dh->status == DANE_SECURE ? (dh->nusable ? ST_PASS : ST_WARN)
+                : dh->status == DANE_BOGUS ? ST_FAIL
+                                           : ST_NA;
     host_problems(d, hc, a);
     dh->note = dh->status == DANE_NONE ? xasprintf("no TLSA record at %s%s", dh->name,
                                                    a->ad ? " (secure denial)" : "")

@@ -118,6 +118,23 @@ int escape_is_clean(const void *sv, size_t len)
     return len <= MX_ESCAPED_MAX - 3;
 }
 
+int escape_is_text(const void *sv, size_t len)
+{
+    const unsigned char *s = sv;
+    char tmp[17];
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '\\' || s[i] == '\t') { /* escaped as "\\" "\t", harmless raw */
+            i++;
+            continue;
+        }
+        size_t tn, used = escape_one(s + i, len - i, tmp, &tn);
+        if (tn != used || memcmp(tmp, s + i, tn) != 0)
+            return 0;
+        i += used;
+    }
+    return 1;
+}
+
 static int terminal_utf8 = 1;
 
 void escape_set_terminal_utf8(int utf8)

@@ -25,6 +25,11 @@ size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
 /* escape_is_clean - true when s has nothing escape_bytes would change. */
 int escape_is_clean(const void *s, size_t len);
 
+/* escape_is_text - true when s holds nothing escape_bytes would write as "\xHH": printable
+ * ASCII, TAB, backslash and well-formed UTF-8 other than the bidi/format controls. For text
+ * files (lessons, scenarios' teaching texts) printed as they are written. */
+int escape_is_text(const void *s, size_t len);
+
 /* The terminal's character set. A locale that is not UTF-8 (Latin-1, ASCII) would show the
  * bytes of a UTF-8 character as something else; 0x9b is even an 8-bit CSI there. main sets
  * this once from the locale; the default is UTF-8. */

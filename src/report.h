@@ -93,6 +93,10 @@ struct dane_host {
     struct dane_tlsa *tlsa;
     size_t ntlsa;
     size_t nusable;
+    /* the host's DANE mark, judged with status: pass secure with a usable record, warn secure
+     * with none usable (TLS forced, nothing authenticated), fail bogus, n/a insecure or no
+     * TLSA; waiting while pending */
+    enum step_state state;
     char *note;                  /* one line for faces, or NULL */
 };
 

@@ -6,6 +6,7 @@
  * line. Each case gets a neutral domain, caseN.mxray.test, under which the lab serves it. */
 #include "lab_int.h"
 #include "assets.h"
+#include "escape.h"
 #include "xalloc.h"
 #include <ctype.h>
 #include <stdarg.h>
@@ -108,6 +109,10 @@ static int kv(struct lparser *p, const char *k, const char *v)
 
 static int parse_line(struct lparser *p, char *raw)
 {
+    /* the texts reach terminals as written: no control byte, no invalid UTF-8 */
+    size_t n = strlen(raw);
+    if (!escape_is_text(raw, n - (n && raw[n - 1] == '\r')))
+        return lfail(p, "a control byte, invalid UTF-8 or a bidi control (text only)");
     if ((raw[0] == ' ' || raw[0] == '\t') && *trimmed(raw)) {
         if (!p->last)
             return lfail(p, "continuation line without a value to continue");

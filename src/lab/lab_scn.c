@@ -5,6 +5,7 @@
  * checked (line length, file size, record count), and every error names FILE:LINE. The caller
  * owns what lab_scn_load returns and frees it with lab_scn_free. */
 #include "lab_int.h"
+#include "escape.h"
 #include "assets.h"
 #include "xalloc.h"
 #include <arpa/inet.h>
@@ -39,7 +40,9 @@ static int fail(struct parser *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(p->err, p->errlen, "%s.scn:%d: %s", p->s->info.name, p->lineno, msg);
+    char *shown = escape_str(msg); /* it may quote the file: a key, a name */
+    snprintf(p->err, p->errlen, "%s.scn:%d: %s", p->s->info.name, p->lineno, shown);
+    free(shown);
     return -1;
 }
 
@@ -267,6 +270,9 @@ static int replace(char **dst, char *v)
 
 static int set_text(struct parser *p, char **dst, const char *v)
 {
+    /* teaching texts reach terminals as written: no control byte, no invalid UTF-8 */
+    if (!escape_is_text(v, strlen(v)))
+        return fail(p, "a control byte, invalid UTF-8 or a bidi control in a text");
     p->last_text = dst;
     return replace(dst, xstrdup(v));
 }
@@ -482,6 +488,8 @@ static int parse_line(struct parser *p, char *raw)
     if (p->sec == SEC_POLICY && raw[0] == '|')
         return body_line(p, raw[1] == ' ' ? raw + 2 : raw + 1);
     if ((raw[0] == ' ' || raw[0] == '\t') && p->last_text && trim(raw)[0]) {
+        if (!escape_is_text(trim(raw), strlen(trim(raw))))
+            return fail(p, "a control byte, invalid UTF-8 or a bidi control in a text");
         char *joined = xasprintf("%s %s", *p->last_text, trim(raw)); /* folded text */
         free(*p->last_text);
         *p->last_text = joined;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # completion.test.sh - the bash and zsh completions (completions/), against the binary under
 # test: subcommands, options (also after an option's value), demo/lab scenario names from
-# `mxray demo --list`, lint kinds, files for `lint policy` and `--batch`, nothing after a
+# `mxray demo --list`, lesson names from `mxray lesson --list` and lesson options, lint kinds, files for `lint policy` and `--batch`, nothing after a
 # value option. bash: the script is sourced and _mxray called with COMP_WORDS set. zsh: the
 # file parses (zsh -n) and runs with compadd and _files stubbed, printing what it offers.
 # Usage: bash completion.test.sh /path/to/mxray. Prints PASS/FAIL lines.
@@ -23,6 +23,8 @@ export PATH="$TMP/bin:$PATH"
 touch "$TMP/files/policy-a.txt" "$TMP/files/policy-b.txt" "$TMP/files/domains.txt"
 scenarios=$(mxray demo --list | awk 'NR > 1 && NF == 0 { exit } NR > 1 { print $1 }' | sort | tr '\n' ' ')
 [ -n "$scenarios" ] || bad "mxray demo --list gave no scenario"
+lessons=$(mxray lesson --list | awk 'NF { print $1 }' | sort | tr '\n' ' ')
+[ -n "$lessons" ] || bad "mxray lesson --list gave no lesson"
 # every "mxray NAME" usage line of --help (new commands come along)
 subcommands=$(mxray --help | sed -n 's/^ *mxray \([a-z][a-z0-9-]*\).*/\1/p' | sort -u | tr '\n' ' ')
 for c in check demo lab lint; do
@@ -67,6 +69,10 @@ expect bash "lab scenarios, second name" "$scenarios" "$(bash_c mxray lab all-go
 expect bash "lab options" "+--env --clones --list" "$(bash_c mxray lab --)"
 expect bash "monitoring and state options" "+--format --warn-days --crit-days --require-sts --state --no-state" "$(bash_c mxray check --)"
 expect bash "history options" "+--json --state" "$(bash_c mxray history --)"
+expect bash "lesson names" "$lessons" "$(bash_c mxray lesson '')"
+expect bash "lesson names after --handout" "$lessons" "$(bash_c mxray lesson --handout '')"
+expect bash "no name after a lesson's name" "" "$(bash_c mxray lesson --lab "${lessons%% *}" '')"
+expect bash "lesson options" "+--handout --lab --list --no-color" "$(bash_c mxray lesson --)"
 expect bash "lint kinds" "policy sts-record tlsrpt-record " "$(bash_c mxray lint '')"
 expect bash "lint policy: files" "policy-a.txt policy-b.txt " "$(bash_c mxray lint policy pol)"
 expect bash "--batch: files" "domains.txt " "$(bash_c mxray check --batch 'do')"
@@ -99,6 +105,10 @@ expect zsh "nothing after --timeout" "" "$(zsh_c mxray check --timeout '')"
 expect zsh "demo scenarios" "$scenarios" "$(zsh_c mxray demo '')"
 expect zsh "lab scenarios, second name" "$scenarios" "$(zsh_c mxray lab all-good '')"
 expect zsh "lab options" "+--env --clones --list" "$(zsh_c mxray lab --)"
+expect zsh "lesson names" "$lessons" "$(zsh_c mxray lesson '')"
+expect zsh "lesson names after --lab" "$lessons" "$(zsh_c mxray lesson --lab '')"
+expect zsh "no name after a lesson's name" "" "$(zsh_c mxray lesson "${lessons%% *}" '')"
+expect zsh "lesson options" "+--handout --lab --list --no-color" "$(zsh_c mxray lesson --)"
 expect zsh "lint kinds" "policy sts-record tlsrpt-record " "$(zsh_c mxray lint '')"
 expect zsh "lint policy: files" "<files> " "$(zsh_c mxray lint policy pol)"
 expect zsh "--batch: files" "<files> " "$(zsh_c mxray check --batch 'do')"

@@ -133,7 +133,7 @@ rm -f "$STATE/apt.log"
 run sh test
 test_line=$(installed_line)
 check "test: exit 0 (got $rc)" test "$rc" = 0
-for p in check nsd unbound nginx-light postfix tmux shellcheck zsh dpkg-dev; do
+for p in check nsd unbound nginx-light postfix tmux shellcheck zsh dpkg-dev groff-base; do
     check "test list has $p" grep -qw -- "$p" <<<"$test_line"
 done
 check "test: only the missing packages are installed (cmake was there)" \

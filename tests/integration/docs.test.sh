@@ -69,7 +69,7 @@ if command -v groff >/dev/null 2>&1; then
     warn=$(groff -man -ww -z "$MAN" 2>&1)
     [ -z "$warn" ] || fail "groff warns about docs/mxray.1: $warn"
 else
-    echo "note: groff not installed, the man page's roff is not checked"
+    fail "groff is not installed (scripts/deps.sh test): the man page's roff is not checked"
 fi
 
 [ $fails = 0 ] || exit 1

@@ -42,6 +42,19 @@ START_TEST(utf8_handling)
 }
 END_TEST
 
+/* escape_is_text - what a text file may hold to be printed as written */
+START_TEST(text_files)
+{
+    static const char *ok[] = {"plain", "tab\there", "back\\slash", "caf\xc3\xa9", ""};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        ck_assert_msg(escape_is_text(ok[i], strlen(ok[i])), "rejected %s", ok[i]);
+    static const char *bad[] = {"\x1b[31mred", "title\x07", "a\rb", "a\nb", "\x7f",
+                                "\xc2\x9b", "a\xe2\x80\xae" "b", "\xff"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(!escape_is_text(bad[i], strlen(bad[i])), "accepted bad[%zu]", i);
+}
+END_TEST
+
 START_TEST(bounded_output)
 {
     size_t n = 100000;
@@ -65,6 +78,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, controls_escaped);
     tcase_add_test(tc, utf8_handling);
     tcase_add_test(tc, bounded_output);
+    tcase_add_test(tc, text_files);
     suite_add_tcase(s, tc);
     return s;
 }

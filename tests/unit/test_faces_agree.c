@@ -288,6 +288,22 @@ START_TEST(every_scenario_every_face)
             tui_lines_clear(&l);
             rows++;
         }
+        for (size_t h = 0; h < r->mx.nhosts; h++) { /* a host's DANE mark: the engine's */
+            const struct dane_host *dh = &r->mx.hosts[h]->dane;
+            struct tui_badge b;
+            tui_dane_host_badge(r->mx.hosts[h], &b);
+            if (b.text[0])
+                ck_assert_msg(b.state == dh->state, "%s: TUI DANE badge %d, engine %d", scn,
+                              b.state, dh->state);
+            if (dh->status != DANE_PENDING && dh->note && dh->state != ST_NA) {
+                char want[400], line[600];
+                snprintf(want, sizeof want, "DANE: %s", dh->note);
+                ck_assert_msg(line_with(text, want, line, sizeof line), "%s: text lacks %s", scn,
+                              want);
+                ck_assert_msg(strncmp(line, text_marker(dh->state), 6) == 0,
+                              "%s: text marks '%s' %.6s", scn, want, line);
+            }
+        }
         for (size_t h = 0; h < r->mx.nhosts; h++)
             for (size_t a = 0; a < r->mx.hosts[h]->naddrs; a++, addrs++)
                 agree_addr(scn, r, &m, text, md, r->mx.hosts[h], r->mx.hosts[h]->addrs[a]);
@@ -360,6 +376,10 @@ START_TEST(marks_agree_with_their_text)
     ck_assert_int_eq(rotated->dane.action, DANE_ACT_DEFER);
     ck_assert_int_eq(bogus->step.state, rotated->step.state);
     ck_assert_int_eq(bogus->dane_state, ST_FAIL);
+    /* the host's DANE mark is judged once, by the engine */
+    ck_assert_int_eq(scenario("dane-bogus")->mx.hosts[0]->dane.state, ST_FAIL);
+    ck_assert_int_eq(scenario("dane-ee")->mx.hosts[0]->dane.state, ST_PASS);
+    ck_assert_int_eq(scenario("dane-unsigned")->mx.hosts[0]->dane.state, ST_NA);
 }
 END_TEST
 

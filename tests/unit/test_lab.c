@@ -186,6 +186,10 @@ START_TEST(parse_errors)
         {"summary: x\n[teach]\nwhat: a\nsender: b\nfix: c\n[expect]\nverdict: maybe\n",
          "verdict is"},
         {"summary: x\n[mx mx1]\ncert: rotten\n", "unknown cert kind"},
+        /* teaching texts are printed as written (demo --list, the picker, learn) */
+        {"summary: x \x1b[31mred\n", ":1: a control byte"},
+        {"summary: x\n[teach]\nwhat: a\n  \xe2\x80\xae b\n", ":4: a control byte"},
+        {"summary: x\nbad\x1b[31m: y\n", ":2: unknown key bad\\x1b[31m"}, /* quoted escaped */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';

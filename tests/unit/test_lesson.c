@@ -83,6 +83,9 @@ START_TEST(parse_errors)
         "more than 4 choices");
     bad("title: x\nfoo: y\n", "t.lesson:2: unknown key");
     bad("  continued\n", "continuation");
+    /* a lesson's texts are printed as written (--list, --handout, the TUI): no escape codes */
+    bad("title: x \x1b]0;owned\x07\n", "t.lesson:1: a control byte");
+    bad("title: x\n[case]\nscenario: a\nquestion: q\n  \x1b[2J\n", "t.lesson:5: a control byte");
     const char ok[] = "title: x\nabout: a\n  b\n[case]\nscenario: s\nquestion: q\n  more\n"
                       "choice: a\nchoice: b\nanswer: 2\nedit: yes\n";
     char err[300];

@@ -84,10 +84,15 @@ static void judge(struct mx_addr *a, enum dane_action act, int matched, int dept
         a->step.state = a->tls_state = ST_FAIL;
 }
 
-/* judge_all - every address of h the same way (fx_all_good has two). */
+/* judge_all - every address of h the same way (fx_all_good has two), and the host's mark as
+ * the engine gives it (diag_dane.c judge_host). */
 static void judge_all(struct mx_host *h, enum dane_action act, int matched, int depth,
                       const int *depths, size_t n, const char *note)
 {
+    struct dane_host *dh = &h->dane;
+    dh->state = dh->status == DANE_SECURE ? (dh->nusable ? ST_PASS : ST_WARN)
+                : dh->status == DANE_BOGUS ? ST_FAIL
+                                           : ST_NA;
     for (size_t i = 0; i < h->naddrs; i++)
         judge(h->addrs[i], act, matched, depth, depths, n, note);
 }

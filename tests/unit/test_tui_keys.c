@@ -94,6 +94,11 @@ static char *man_keys(void)
             fprintf(f, ".TP\n.B \"%s\"\n%s\n", tui_keys_names(sec[i].uses[k].action),
                     sec[i].uses[k].help);
     }
+    fprintf(f, ".SS %s\n", TUI_LESSON_SECTION);
+    size_t nl;
+    const struct tui_key_note *l = tui_keys_lesson(&nl);
+    for (size_t i = 0; i < nl; i++)
+        fprintf(f, ".TP\n.B \"%s\"\n%s\n", l[i].names, l[i].help);
     fprintf(f, ".SS %s\n", TUI_EDIT_SECTION);
     size_t ne;
     const struct tui_edit_help *e = tui_edit_helps(&ne);

@@ -162,7 +162,7 @@ START_TEST(help_covers_every_action)
     const struct tui_key *t = tui_keys_table(&n);
     const struct tui_key_section *sec = tui_keys_sections(&ns);
     struct tui_lines help = {0};
-    tui_keys_help(&help, TS_COUNT);
+    tui_keys_help(&help, TS_COUNT, false);
     for (int a = TA_NONE + 1; a < TA_COUNT; a++) {
         int uses = 0;
         for (size_t i = 0; i < ns; i++)
@@ -176,6 +176,23 @@ START_TEST(help_covers_every_action)
             found |= strncmp(help.v[i].text, names, strlen(names)) == 0;
         ck_assert_msg(found, "help misses %s", names);
     }
+    /* the lesson's keys (taken by tui_lesson_key, not the table) are listed too; opened in a
+     * class, they come first, as the keys of here */
+    size_t nl;
+    const struct tui_key_note *lk = tui_keys_lesson(&nl);
+    ck_assert_uint_ge(nl, 4);
+    struct tui_lines in_class = {0};
+    tui_keys_help(&in_class, TS_LEARN, true);
+    ck_assert_ptr_nonnull(strstr(in_class.v[2].text, TUI_LESSON_SECTION " - here"));
+    for (size_t k = 0; k < nl; k++) {
+        bool in_help = false, in_class_help = false;
+        for (size_t i = 0; i < help.n; i++)
+            in_help |= strncmp(help.v[i].text, lk[k].names, strlen(lk[k].names)) == 0;
+        for (size_t i = 0; i < in_class.n; i++)
+            in_class_help |= strncmp(in_class.v[i].text, lk[k].names, strlen(lk[k].names)) == 0;
+        ck_assert_msg(in_help && in_class_help, "help misses the lesson key %s", lk[k].names);
+    }
+    tui_lines_clear(&in_class);
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++)
             ck_assert_msg(t[i].key != t[j].key, "key %d bound twice", t[i].key);

@@ -357,6 +357,7 @@ static void emit_dane_host(struct json *w, const struct mx_host *h)
     json_kv_str(w, "base", dh->base);
     json_kv_str(w, "cname_target", dh->cname_target);
     json_kv_int(w, "usable", (long long)dh->nusable);
+    json_kv_str(w, "state", step_state_name(dh->state));
     json_kv_str(w, "note", dh->note);
     emit_tlsa(w, dh, NULL);
     emit_dns(w, "dns", dh->answer);

@@ -8,25 +8,9 @@
 
 #define S(x) ((x) ? (x) : "-")
 
-/* md_word - the word of a mark in tables and lists (the same words for every state). */
-static const char *md_word(enum step_state s)
-{
-    switch (s) {
-    case ST_PASS:
-        return "pass";
-    case ST_WARN:
-        return "warn";
-    case ST_FAIL:
-        return "fail";
-    case ST_NA:
-        return "n/a";
-    case ST_RUNNING:
-        return "running";
-    case ST_WAITING:
-        return "waiting";
-    }
-    return "?";
-}
+/* md_word - the word of a mark in tables and lists: the engine's name of the state, the
+ * one --json uses ("pass", "n/a", ...). */
+#define md_word step_state_name
 
 /* md_text - inline text: '|' (tables), '`', '*', '_' and '<' escaped so report strings cannot
  * change the layout; already escaped for the terminal by the engine. */

@@ -601,8 +601,7 @@ static void dane_host_lines(struct tw *t, const struct mx_host *h)
     const struct dane_host *dh = &h->dane;
     if (dh->status == DANE_PENDING)
         return;
-    enum mark m = dh->status == DANE_SECURE ? (dh->nusable ? MK_OK : MK_WARN)
-                  : dh->status == DANE_BOGUS ? MK_FAIL : MK_INFO;
+    enum mark m = dh->state == ST_NA ? MK_INFO : state_mark(dh->state); /* engine's mark */
     tw_line(t, m, 0, "DANE: %s", orstr(dh->note, dane_status_name(dh->status)));
     for (size_t i = 0; i < dh->ntlsa; i++)
         tw_line(t, MK_NONE, 1, "TLSA %s%s%s%s", orstr(dh->tlsa[i].text, "?"),

@@ -798,7 +798,7 @@ void tui_draw(struct tui *t)
         struct tui_lines l = {0};
         /* the keys of the screen under the help first; continuations align with the text */
         enum tui_screen from = t->depth >= 2 ? tui_screen_in(t, t->stack[t->depth - 2]) : TS_COUNT;
-        tui_keys_help(&l, from);
+        tui_keys_help(&l, from, t->c->lesson != NULL);
         draw_text_view(t, " Help", &l, 23);
         tui_lines_clear(&l);
     } else if (top == TV_LEARN) {

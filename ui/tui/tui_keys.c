@@ -145,6 +145,15 @@ static const struct tui_key_use pages[] = {
     {TA_BACK, "close", 2, "Esc", "close"},
 };
 
+static const struct tui_key_note lesson_keys[] = {
+    {"1 2 3 4", "answer the case's question (before the answer nothing on screen judges)"},
+    {"a", "the answer again, once given"},
+    {"n", "the next case, once answered; after the last one, the score"},
+    {"q", "on the score: end the class"},
+    {"E", "fix-it: edit what the domain publishes in $VISUAL or $EDITOR, then check it again "
+          "(a fix-it case, or mxray demo --editable)"},
+};
+
 static const struct tui_key_use plan_keys[] = {
     {TA_UP, "previous step", 0, NULL, NULL},
     {TA_DOWN, "next step (the selected one shows what to publish and why)", 4, "j/k", "step"},
@@ -183,6 +192,12 @@ const struct tui_key_section *tui_keys_sections(size_t *n)
 {
     *n = N(sections);
     return sections;
+}
+
+const struct tui_key_note *tui_keys_lesson(size_t *n)
+{
+    *n = N(lesson_keys);
+    return lesson_keys;
 }
 
 enum tui_action tui_keys_action(int key)
@@ -269,9 +284,20 @@ static void help_section(struct tui_lines *out, const struct tui_key_section *se
                       sec->uses[k].help);
 }
 
-void tui_keys_help(struct tui_lines *out, enum tui_screen from)
+static void help_lesson(struct tui_lines *out, bool here)
+{
+    tui_lines_add(out, TR_NORMAL, 0, "%s", "");
+    tui_lines_add(out, here ? TR_TITLE : TR_BOLD, 0, "%s%s", TUI_LESSON_SECTION,
+                  here ? " - here" : "");
+    for (size_t k = 0; k < N(lesson_keys); k++)
+        tui_lines_add(out, TR_NORMAL, 2, "%-22s %s", lesson_keys[k].names, lesson_keys[k].help);
+}
+
+void tui_keys_help(struct tui_lines *out, enum tui_screen from, bool lesson)
 {
     tui_lines_add(out, TR_TITLE, 0, "mxray keys (q or Esc closes this help)");
+    if (lesson)
+        help_lesson(out, true);
     /* the keys of the screen the help was opened from first, then the rest in order */
     for (size_t i = 0; i < N(sections); i++)
         if (from < TS_COUNT && sections[i].screens == TS_BIT(from))
@@ -279,6 +305,8 @@ void tui_keys_help(struct tui_lines *out, enum tui_screen from)
     for (size_t i = 0; i < N(sections); i++)
         if (from >= TS_COUNT || sections[i].screens != TS_BIT(from))
             help_section(out, &sections[i], false);
+    if (!lesson)
+        help_lesson(out, false);
     tui_lines_add(out, TR_NORMAL, 0, "%s", "");
     tui_lines_add(out, TR_BOLD, 0, "%s", TUI_EDIT_SECTION);
     size_t n;

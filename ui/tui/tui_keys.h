@@ -78,9 +78,19 @@ bool tui_keys_works(enum tui_screen s, enum tui_action a, bool has_report);
  * picker) only when demo. */
 size_t tui_keys_hints(enum tui_screen s, bool has_report, bool demo, struct tui_hint *out,
                       size_t max);
+/* The lesson's keys (mxray lesson; E also in mxray demo --editable). tui_lesson_key takes
+ * them before the table above, so they are documented here, not bound there. */
+#define TUI_LESSON_SECTION "Lesson (mxray lesson; E also in mxray demo --editable)"
+struct tui_key_note {
+    const char *names; /* "1 2 3 4" */
+    const char *help;
+};
+const struct tui_key_note *tui_keys_lesson(size_t *n);
+
 /* tui_keys_help - every section: its title, then one line per action: keys, what it does;
- * the section of screen from first (TS_COUNT: the man page's order), the domain prompt's
- * keys (tui_prompt) last. */
-void tui_keys_help(struct tui_lines *out, enum tui_screen from);
+ * the section of screen from first (TS_COUNT: the man page's order), then the lesson's keys
+ * (first of all when lesson: the help opened in a class), the domain prompt's keys
+ * (tui_prompt) last. */
+void tui_keys_help(struct tui_lines *out, enum tui_screen from, bool lesson);
 
 #endif

@@ -172,16 +172,15 @@ void tui_dane_host_badge(const struct mx_host *h, struct tui_badge *b)
     char text[64];
     memset(b, 0, sizeof *b);
     switch (dh->status) {
-    case DANE_SECURE:
-        /* secure records that are all unusable still force TLS, but authenticate nothing */
+    case DANE_SECURE: /* the mark is the engine's (dh->state): warn when none is usable */
         snprintf(text, sizeof text, "DANE secure, %zu usable", dh->nusable);
-        badge_set(b, dh->nusable ? ST_PASS : ST_WARN, "DANE secure", text);
+        badge_set(b, dh->state, "DANE secure", text);
         break;
     case DANE_INSECURE: /* not DNSSEC-signed: every sender ignores the records */
-        badge_set(b, ST_NA, "DANE insecure", "DANE insecure, ignored");
+        badge_set(b, dh->state, "DANE insecure", "DANE insecure, ignored");
         break;
     case DANE_BOGUS:
-        badge_set(b, ST_FAIL, "DANE bogus", "DANE bogus, senders defer");
+        badge_set(b, dh->state, "DANE bogus", "DANE bogus, senders defer");
         break;
     case DANE_PENDING:
     case DANE_NONE:

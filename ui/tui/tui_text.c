@@ -4,6 +4,7 @@
  * consumes one byte and counts one column, so malformed input can neither hang nor overflow. */
 #include "tui_text.h"
 #include "escape.h"
+#include "present.h"
 #include "xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -217,15 +218,12 @@ const char *tui_state_word(enum step_state s)
 
 char *tui_fmt_ms(int64_t ms, char *buf, size_t n)
 {
-    if (ms < 0)
-        snprintf(buf, n, "%s", "");
-    else if (ms < 1000)
-        snprintf(buf, n, "%lldms", (long long)ms);
-    else if (ms < 10000)
-        snprintf(buf, n, "%lld.%llds", (long long)(ms / 1000), (long long)(ms % 1000 / 100));
-    else
-        snprintf(buf, n, "%llds", (long long)(ms / 1000));
-    return buf;
+    if (ms < 0) { /* never measured: a blank column, not present_ms's "unknown" */
+        if (n)
+            buf[0] = '\0';
+        return buf;
+    }
+    return present_ms(ms, buf, n);
 }
 
 int64_t tui_step_ms(const struct step *s, int64_t now_ms)
