@@ -228,8 +228,9 @@ START_TEST(ttl_and_publish)
     ck_assert_uint_eq(s->rr[1].ttl, 1800);
     ck_assert_uint_eq(s->rr[2].ttl, 0); /* LAB_TTL */
     const char *mx[] = {"5 new.example.mxray.test."};
-    struct lab_publish pub = {.scenario = "t", .policy = "version: STSv1\r\nmode: none\r\n",
-                              .policy_len = 31, .sts_record = "v=STSv1; id=2", .mx = mx,
+    const char *body = "version: STSv1\r\nmode: none\r\n";
+    struct lab_publish pub = {.scenario = "t", .policy = body,
+                              .policy_len = strlen(body), .sts_record = "v=STSv1; id=2", .mx = mx,
                               .nmx = 1};
     ck_assert_msg(lab_scn_publish(s, &pub, err, sizeof err) == 0, "%s", err);
     ck_assert_uint_eq(s->nrr, 3); /* mx1 A, the new TXT, one MX */
