@@ -6,6 +6,7 @@
  * every input is read; the spool is replayed one report at a time. */
 #include "cmd_report.h"
 #include "loop.h"
+#include "proc.h"
 #include "cli.h"
 #include "cmd_check.h"
 #include "diag.h"
@@ -266,6 +267,7 @@ int cmd_report(int argc, char **argv)
         const char *nc = getenv("NO_COLOR");
         rc = report_live_view(&live, check, dns_resolver_desc(e.dns), o.no_color || (nc && *nc));
     } else if (!rc) {
+        proc_stdout_ascii(); /* the view above needs the real stdout; text may take this one */
         tlsrpt_text_write(stdout, rd.s, check);
     }
     fflush(stdout);

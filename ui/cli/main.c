@@ -31,17 +31,24 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--list-problems") == 0) {
+        proc_stdout_ascii();
         problems_markdown_write(stdout);
         return 0;
     }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
-    if (strcmp(cmd, "plan") == 0)
+    if (strcmp(cmd, "plan") == 0) {
+        proc_stdout_ascii();
         return cmd_plan(argc - 1, argv + 1);
-    if (strcmp(cmd, "history") == 0)
+    }
+    if (strcmp(cmd, "history") == 0) {
+        proc_stdout_ascii();
         return cmd_history(argc - 1, argv + 1);
-    if (strcmp(cmd, "lint") == 0)
+    }
+    if (strcmp(cmd, "lint") == 0) {
+        proc_stdout_ascii();
         return cmd_lint(argc - 1, argv + 1);
+    }
     if (strcmp(cmd, "lab") == 0)
         return cmd_lab(argc - 1, argv + 1);
     if (strcmp(cmd, "lesson") == 0)

@@ -2,11 +2,13 @@
 #include "proc.h"
 #include "escape.h"
 #include "exit_status.h"
+#include "xalloc.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,4 +58,37 @@ int proc_finish(int rc)
     }
     fflush(stderr);
     return rc;
+}
+
+/* ascii_write - the cookie stream's writer: escape, then write it all to descriptor 1. */
+static ssize_t ascii_write(void *cookie, const char *buf, size_t n)
+{
+    (void)cookie;
+    size_t an;
+    char *a = escape_to_ascii(buf, n, &an);
+    size_t done = 0;
+    while (done < an) {
+        ssize_t w = write(STDOUT_FILENO, a + done, an - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            free(a);
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    free(a);
+    return (ssize_t)n;
+}
+
+void proc_stdout_ascii(void)
+{
+    if (escape_terminal_utf8() || !isatty(STDOUT_FILENO))
+        return;
+    cookie_io_functions_t io = {.write = ascii_write};
+    FILE *f = fopencookie(NULL, "w", io);
+    if (!f)
+        return; /* stays as it was: the output still runs, unescaped */
+    fflush(stdout);
+    stdout = f;
 }

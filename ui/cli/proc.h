@@ -17,6 +17,12 @@
 int proc_init(void);
 /* proc_finish - the status to exit with, given the command's rc. */
 int proc_finish(int rc);
+/* proc_stdout_ascii - for commands that print through stdio (plan, history, lint, report's
+ * text): when stdout is a terminal whose character set is not UTF-8, stdout becomes a stream
+ * that writes every byte >= 0x80 as "\xHH" (escape_to_ascii), as check's output buffer does,
+ * so no 8-bit C1 byte (0x9B is CSI) of escaped-but-UTF-8 remote text reaches it. Not for
+ * the TUI: curses needs the real stdout. */
+void proc_stdout_ascii(void);
 /* proc_write_failed - the one stderr line for a failed output, with errno's text (once per
  * process, however many places notice). */
 void proc_write_failed(int err);
