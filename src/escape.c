@@ -77,9 +77,24 @@ static size_t escape_one(const unsigned char *s, size_t len, char *out, size_t *
     return n;
 }
 
+/* plain_prefix - the leading bytes escape_one keeps as they are (printable ASCII but '\\'). */
+static size_t plain_prefix(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+        i++;
+    return i;
+}
+
 char *escape_bytes(const void *sv, size_t len)
 {
     const unsigned char *s = sv;
+    if (len <= MX_ESCAPED_MAX - 3 && plain_prefix(s, len) == len) {
+        char *copy = xmalloc(len + 1); /* the common case: nothing to escape */
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+        return copy;
+    }
     size_t cap = len < MX_ESCAPED_MAX / 4 ? len * 4 + 1 : MX_ESCAPED_MAX + 1;
     char *out = xmalloc(cap);
     size_t o = 0, i = 0;

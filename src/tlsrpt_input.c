@@ -1,6 +1,7 @@
 /* tlsrpt_input - reports out of files, folders, e-mails and mboxes (tlsrpt_input.h). */
 #include "tlsrpt_input.h"
 #include "escape.h"
+#include "mail_headers.h"
 #include "tlsrpt_report.h"
 #include "xalloc.h"
 #include <dirent.h>
@@ -71,10 +72,21 @@ static void emit_skipped(const struct tlsrpt_sink *s, struct tlsrpt_read_stats *
 int tlsrpt_gunzip(const void *in, size_t inlen, size_t max, char **out, size_t *outlen, char *err,
                   size_t errlen)
 {
-    z_stream z = {0};
-    if (inflateInit2(&z, 15 + 16) != Z_OK) {
-        snprintf(err, errlen, "zlib could not start");
-        return -1;
+    /* One inflater for the process, reset per report: set up anew (its 7 KiB state, its
+     * 32 KiB window) it cost as much as the inflating. */
+    static z_stream z;
+    static bool ready;
+    if (ready && inflateReset2(&z, 15 + 16) != Z_OK) {
+        inflateEnd(&z);
+        ready = false;
+    }
+    if (!ready) {
+        z = (z_stream){0};
+        if (inflateInit2(&z, 15 + 16) != Z_OK) {
+            snprintf(err, errlen, "zlib could not start");
+            return -1;
+        }
+        ready = true;
     }
     size_t cap = inlen * 4 + 1024 < max ? inlen * 4 + 1024 : max;
     char *buf = xmalloc(cap + 1);
@@ -117,13 +129,11 @@ int tlsrpt_gunzip(const void *in, size_t inlen, size_t max, char **out, size_t *
             goto bad;
         }
     }
-    inflateEnd(&z);
     buf[used] = '\0';
     *out = buf;
     *outlen = used;
     return 0;
 bad:
-    inflateEnd(&z);
     free(buf);
     return -1;
 }
@@ -169,6 +179,45 @@ static void report_bytes(const char *b, size_t n, const char *source, const stru
 
 /* ---- MIME (GMime) ---- */
 
+/* What reading reuses from one e-mail to the next: GMime's parser, the stream over the
+ * current file's bytes and those bytes. Made anew per message they were a third of the time
+ * of a Maildir (GObject set-up and tear-down, a copy of every file). */
+struct reader {
+    const struct tlsrpt_sink *s;
+    struct tlsrpt_read_stats *st;
+    GMimeParser *parser; /* NULL until the first e-mail */
+    GMimeStream *mem;    /* over buf or view, not owning them */
+    GByteArray *buf;     /* the current file */
+    GByteArray *view;    /* the current e-mail as GMime sees it (mail_mime_view) */
+};
+
+/* Tests and the fuzzer compare reading with and without mail_mime_view. */
+bool tlsrpt_mime_view = true;
+
+static void reader_init(struct reader *r, const struct tlsrpt_sink *s, struct tlsrpt_read_stats *st)
+{
+    *r = (struct reader){.s = s, .st = st, .buf = g_byte_array_new(), .view = g_byte_array_new()};
+}
+
+static void reader_free(struct reader *r)
+{
+    if (r->parser)
+        g_object_unref(r->parser);
+    if (r->mem)
+        g_object_unref(r->mem);
+    g_byte_array_unref(r->buf);
+    g_byte_array_unref(r->view);
+}
+
+static GMimeParser *reader_parser(struct reader *r, GMimeStream *stream)
+{
+    mime_init_once();
+    if (!r->parser)
+        r->parser = g_mime_parser_new();
+    g_mime_parser_init_with_stream(r->parser, stream);
+    return r->parser;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -194,225 +243,279 @@ static bool is_report_part(GMimePart *part)
     return generic && (ends_with(name, ".json") || ends_with(name, ".json.gz"));
 }
 
-static void part_report(GMimePart *part, const char *source, const struct tlsrpt_sink *s,
-                        struct tlsrpt_read_stats *st)
+/* part_content - the part's bytes with its transfer encoding (base64, quoted-printable,
+ * uuencode) undone by GMime's decoder, without the filter-stream objects a data wrapper
+ * would make; NULL (err set) when too large. The caller frees. */
+static char *part_content(GMimePart *part, size_t *len, char *err, size_t errlen)
 {
     GMimeDataWrapper *dw = g_mime_part_get_content(part);
     GMimeStream *raw = dw ? g_mime_data_wrapper_get_stream(dw) : NULL;
-    if (!raw) {
-        emit_error(s, st, source, "the report part has no content");
-        return;
+    gint64 rawlen = raw ? g_mime_stream_length(raw) : -1;
+    if (rawlen < 0) {
+        snprintf(err, errlen, "the report part has no content");
+        return NULL;
     }
-    gint64 rawlen = g_mime_stream_length(raw);
     if (rawlen > (gint64)TLSRPT_FILE_MAX) {
-        char err[128];
-        snprintf(err, sizeof err, "the report part is larger than %u MiB (limit)",
+        snprintf(err, errlen, "the report part is larger than %u MiB (limit)",
                  TLSRPT_FILE_MAX >> 20);
-        emit_error(s, st, source, err);
-        return;
+        return NULL;
     }
-    GMimeStream *mem = g_mime_stream_mem_new();
-    g_mime_data_wrapper_write_to_stream(dw, mem); /* decodes base64 / quoted-printable */
-    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-    report_bytes((const char *)ba->data, ba->len, source, s, st);
-    g_object_unref(mem);
+    char *in = xmalloc((size_t)rawlen + 1);
+    size_t got = 0;
+    g_mime_stream_reset(raw);
+    while (got < (size_t)rawlen) {
+        ssize_t r = g_mime_stream_read(raw, in + got, (size_t)rawlen - got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(dw);
+    if (enc != GMIME_CONTENT_ENCODING_BASE64 && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+        enc != GMIME_CONTENT_ENCODING_UUENCODE) {
+        *len = got;
+        return in;
+    }
+    GMimeEncoding state;
+    g_mime_encoding_init_decode(&state, enc);
+    char *out = xmalloc(g_mime_encoding_outlen(&state, got) + 1);
+    *len = g_mime_encoding_flush(&state, in, got, out);
+    free(in);
+    return out;
 }
 
-static void walk_object(GMimeObject *o, int depth, const char *source, const struct tlsrpt_sink *s,
-                        struct tlsrpt_read_stats *st)
+static void part_report(GMimePart *part, const char *source, struct reader *r)
 {
-    if (!o || depth > TLSRPT_MIME_DEPTH_MAX || st->stopped)
+    char err[128];
+    size_t len;
+    char *data = part_content(part, &len, err, sizeof err);
+    if (!data) {
+        emit_error(r->s, r->st, source, err);
+        return;
+    }
+    report_bytes(data, len, source, r->s, r->st);
+    free(data);
+}
+
+static void walk_object(GMimeObject *o, int depth, const char *source, struct reader *r)
+{
+    if (!o || depth > TLSRPT_MIME_DEPTH_MAX || r->st->stopped)
         return;
     if (GMIME_IS_MULTIPART(o)) {
         GMimeMultipart *mp = GMIME_MULTIPART(o);
         int n = g_mime_multipart_get_count(mp);
-        for (int i = 0; i < n && !st->stopped; i++)
-            walk_object(g_mime_multipart_get_part(mp, i), depth + 1, source, s, st);
+        for (int i = 0; i < n && !r->st->stopped; i++)
+            walk_object(g_mime_multipart_get_part(mp, i), depth + 1, source, r);
     } else if (GMIME_IS_MESSAGE_PART(o)) {
         GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(o));
         if (m)
-            walk_object(g_mime_message_get_mime_part(m), depth + 1, source, s, st);
+            walk_object(g_mime_message_get_mime_part(m), depth + 1, source, r);
     } else if (GMIME_IS_PART(o) && is_report_part(GMIME_PART(o))) {
-        part_report(GMIME_PART(o), source, s, st);
+        part_report(GMIME_PART(o), source, r);
     }
 }
 
-static void read_mime_message(GMimeMessage *m, const char *source, const struct tlsrpt_sink *s,
-                              struct tlsrpt_read_stats *st)
+/* read_entity - one message's MIME tree: its report parts, or skipped. */
+static void read_entity(GMimeObject *top, const char *source, struct reader *r)
 {
-    size_t before = st->reports + st->errors;
-    walk_object(g_mime_message_get_mime_part(m), 0, source, s, st);
-    if (st->reports + st->errors == before)
-        emit_skipped(s, st, source);
+    size_t before = r->st->reports + r->st->errors;
+    walk_object(top, 0, source, r);
+    if (r->st->reports + r->st->errors == before)
+        emit_skipped(r->s, r->st, source);
 }
 
-static void read_stream(GMimeStream *stream, bool mbox, const char *source,
-                        const struct tlsrpt_sink *s, struct tlsrpt_read_stats *st)
+/* read_one_message - a single e-mail. Parsed as a MIME entity, not a GMimeMessage: only its
+ * body structure matters here, and a message object also builds its address lists, date
+ * and other headers' objects. */
+static void read_one_message(GMimeStream *stream, const char *source, struct reader *r)
 {
-    GMimeParser *p = g_mime_parser_new_with_stream(stream);
-    g_mime_parser_set_format(p, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+    GMimeParser *p = reader_parser(r, stream);
+    g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
+    GMimeObject *top = g_mime_parser_construct_part(p, NULL);
+    if (!top) {
+        emit_skipped(r->s, r->st, source); /* not even an e-mail: in a folder, another file */
+        return;
+    }
+    read_entity(top, source, r);
+    g_object_unref(top);
+}
+
+static void read_mbox(GMimeStream *stream, const char *source, struct reader *r)
+{
+    GMimeParser *p = reader_parser(r, stream);
+    g_mime_parser_set_format(p, GMIME_FORMAT_MBOX);
     size_t n = 0;
-    while (!st->stopped && !g_mime_parser_eos(p)) {
+    while (!r->st->stopped && !g_mime_parser_eos(p)) {
         GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
         if (!m)
             break;
-        n++;
-        if (mbox) {
-            char *src = xasprintf("%s#%zu", source, n);
-            read_mime_message(m, src, s, st);
-            free(src);
-        } else {
-            read_mime_message(m, source, s, st);
-        }
+        char *src = xasprintf("%s#%zu", source, ++n);
+        read_entity(g_mime_message_get_mime_part(m), src, r);
+        free(src);
         g_object_unref(m);
-        if (!mbox)
-            break;
     }
-    if (n == 0 && mbox)
-        emit_error(s, st, source, "no message in the mbox");
-    else if (n == 0)
-        emit_skipped(s, st, source); /* not even an e-mail: in a folder, just another file */
-    g_object_unref(p);
+    if (n == 0)
+        emit_error(r->s, r->st, source, "no message in the mbox");
+}
+
+/* read_bytes - an e-mail or an mbox held in r->buf (len bytes). */
+static void read_bytes(bool mbox, const char *source, struct reader *r)
+{
+    mime_init_once();
+    if (!r->mem)
+        r->mem = g_mime_stream_mem_new();
+    GByteArray *what = r->buf;
+    size_t len;
+    if (!mbox && tlsrpt_mime_view) {
+        g_byte_array_set_size(r->view, r->buf->len);
+        if (mail_mime_view((const char *)r->buf->data, r->buf->len, (char *)r->view->data, &len)) {
+            g_byte_array_set_size(r->view, (guint)len);
+            what = r->view;
+        }
+    }
+    g_mime_stream_mem_set_byte_array(GMIME_STREAM_MEM(r->mem), what); /* not owner */
+    if (mbox)
+        read_mbox(r->mem, source, r);
+    else
+        read_one_message(r->mem, source, r);
+}
+
+/* reader_buffer - a JSON, gzip, e-mail or mbox in memory, copied into r->buf. */
+static void reader_buffer(const char *buf, size_t len, bool message_only, const char *source,
+                          struct reader *r)
+{
+    if (!message_only && (is_gzip(buf, len) || looks_json(buf, len))) {
+        report_bytes(buf, len, source, r->s, r->st);
+        return;
+    }
+    g_byte_array_set_size(r->buf, 0);
+    g_byte_array_append(r->buf, (const guint8 *)buf, (guint)len);
+    read_bytes(!message_only && len >= 5 && memcmp(buf, "From ", 5) == 0, source, r);
 }
 
 void tlsrpt_read_message(const char *buf, size_t len, const char *source,
                          const struct tlsrpt_sink *sink, struct tlsrpt_read_stats *st)
 {
-    mime_init_once();
-    GMimeStream *mem = g_mime_stream_mem_new_with_buffer(buf, len);
-    read_stream(mem, false, source, sink, st);
-    g_object_unref(mem);
+    struct reader r;
+    reader_init(&r, sink, st);
+    reader_buffer(buf, len, true, source, &r);
+    reader_free(&r);
 }
 
 void tlsrpt_read_buffer(const char *buf, size_t len, const char *source,
                         const struct tlsrpt_sink *sink, struct tlsrpt_read_stats *st)
 {
-    if (is_gzip(buf, len) || looks_json(buf, len)) {
-        report_bytes(buf, len, source, sink, st);
-        return;
-    }
-    mime_init_once();
-    bool mbox = len >= 5 && memcmp(buf, "From ", 5) == 0;
-    GMimeStream *mem = g_mime_stream_mem_new_with_buffer(buf, len);
-    read_stream(mem, mbox, source, sink, st);
-    g_object_unref(mem);
+    struct reader r;
+    reader_init(&r, sink, st);
+    reader_buffer(buf, len, false, source, &r);
+    reader_free(&r);
 }
 
 /* ---- files and folders ---- */
 
-static void read_errno(const char *source, const struct tlsrpt_sink *s,
-                       struct tlsrpt_read_stats *st, int e)
+static void read_errno(const char *source, struct reader *r, int e)
 {
-    emit_error(s, st, source, strerror(e));
+    emit_error(r->s, r->st, source, strerror(e));
 }
 
-/* read_all - up to max bytes of fd; -1 (errno) on a read error, -2 when more than max. */
-static int read_all(int fd, size_t max, char **out, size_t *outlen)
+/* read_all - up to max bytes of fd into buf (replacing its content); -1 (errno) on a read
+ * error, -2 when more than max. hint: the expected size (a regular file's), or 0. */
+static int read_all(int fd, size_t max, size_t hint, GByteArray *buf)
 {
-    size_t cap = 65536, used = 0;
-    char *buf = xmalloc(cap + 1);
+    size_t cap = hint ? hint + 1 : 65536, used = 0;
+    g_byte_array_set_size(buf, (guint)cap);
     for (;;) {
         if (used == cap) {
-            if (cap > max) {
-                free(buf);
+            if (cap > max)
                 return -2;
-            }
             cap *= 2;
-            buf = xrealloc(buf, cap + 1);
+            g_byte_array_set_size(buf, (guint)cap);
         }
-        ssize_t r = read(fd, buf + used, cap - used);
-        if (r < 0 && errno == EINTR)
+        ssize_t n = read(fd, buf->data + used, cap - used);
+        if (n < 0 && errno == EINTR)
             continue;
-        if (r < 0) {
-            int e = errno;
-            free(buf);
-            errno = e;
+        if (n < 0)
             return -1;
-        }
-        if (r == 0)
+        if (n == 0)
             break;
-        used += (size_t)r;
+        used += (size_t)n;
     }
-    if (used > max) {
-        free(buf);
+    if (used > max)
         return -2;
-    }
-    buf[used] = '\0';
-    *out = buf;
-    *outlen = used;
+    g_byte_array_set_size(buf, (guint)used);
     return 0;
 }
 
-static void too_large(const char *source, const struct tlsrpt_sink *s, struct tlsrpt_read_stats *st)
+static void too_large(const char *source, struct reader *r)
 {
     char err[128];
     snprintf(err, sizeof err, "larger than %u MiB (the limit for one report or e-mail file)",
              TLSRPT_FILE_MAX >> 20);
-    emit_error(s, st, source, err);
+    emit_error(r->s, r->st, source, err);
 }
 
 void tlsrpt_read_fd(int fd, const char *source, const struct tlsrpt_sink *sink,
                     struct tlsrpt_read_stats *st)
 {
-    char *buf;
-    size_t len;
-    int rc = read_all(fd, TLSRPT_FILE_MAX, &buf, &len);
-    if (rc == -2) {
-        too_large(source, sink, st);
-        return;
-    }
-    if (rc < 0) {
-        read_errno(source, sink, st, errno);
-        return;
-    }
-    if (len == 0)
+    struct reader r;
+    reader_init(&r, sink, st);
+    int rc = read_all(fd, TLSRPT_FILE_MAX, 0, r.buf);
+    if (rc == -2)
+        too_large(source, &r);
+    else if (rc < 0)
+        read_errno(source, &r, errno);
+    else if (r.buf->len == 0)
         emit_error(sink, st, source, "empty input");
     else
-        tlsrpt_read_buffer(buf, len, source, sink, st);
-    free(buf);
+        reader_buffer((const char *)r.buf->data, r.buf->len, false, source, &r);
+    reader_free(&r);
 }
 
-static void read_file(const char *path, const char *source, const struct stat *sb,
-                      const struct tlsrpt_sink *s, struct tlsrpt_read_stats *st)
+/* read_big - a file over TLSRPT_FILE_MAX: an mbox is streamed by GMime, one message at a
+ * time, whatever its size; anything else is refused. Takes fd. */
+static void read_big(int fd, const char *source, struct reader *r)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        read_errno(source, s, st, errno);
-        return;
-    }
     char head[5];
-    ssize_t h = pread(fd, head, sizeof head, 0);
-    if (h == 5 && memcmp(head, "From ", 5) == 0) {
-        /* an mbox: streamed by GMime, one message at a time, whatever its size */
-        mime_init_once();
-        GMimeStream *fs = g_mime_stream_fs_new(fd); /* owns fd */
-        read_stream(fs, true, source, s, st);
-        g_object_unref(fs);
-        return;
-    }
-    if (sb->st_size > (off_t)TLSRPT_FILE_MAX) {
+    if (pread(fd, head, sizeof head, 0) != 5 || memcmp(head, "From ", 5) != 0) {
         close(fd);
-        too_large(source, s, st);
+        too_large(source, r);
         return;
     }
-    char *buf;
-    size_t len;
-    int rc = read_all(fd, TLSRPT_FILE_MAX, &buf, &len);
+    mime_init_once();
+    GMimeStream *fs = g_mime_stream_fs_new(fd); /* owns fd */
+    read_mbox(fs, source, r);
+    g_object_unref(fs);
+}
+
+/* read_open_file - the regular file open on fd (taken): a report, an e-mail or an mbox. */
+static void read_open_file(int fd, const char *path, const char *source, struct reader *r)
+{
+    struct stat sb;
+    if (fstat(fd, &sb) < 0) {
+        read_errno(source, r, errno);
+        close(fd);
+        return;
+    }
+    if (S_ISREG(sb.st_mode) && sb.st_size > (off_t)TLSRPT_FILE_MAX) {
+        read_big(fd, source, r);
+        return;
+    }
+    size_t hint = S_ISREG(sb.st_mode) ? (size_t)sb.st_size : 0;
+    int rc = read_all(fd, TLSRPT_FILE_MAX, hint, r->buf);
     int e = errno;
     close(fd);
-    if (rc == -2) {
-        too_large(source, s, st);
-    } else if (rc < 0) {
-        read_errno(source, s, st, e);
-    } else {
-        if (len == 0)
-            emit_error(s, st, source, "empty file");
-        else if (ends_with(path, ".json") || ends_with(path, ".gz"))
-            report_bytes(buf, len, source, s, st); /* named as a report: judged as one */
-        else
-            tlsrpt_read_buffer(buf, len, source, s, st);
-        free(buf);
-    }
+    const char *b = (const char *)r->buf->data;
+    size_t len = r->buf->len;
+    if (rc == -2)
+        too_large(source, r);
+    else if (rc < 0)
+        read_errno(source, r, e);
+    else if (len == 0)
+        emit_error(r->s, r->st, source, "empty file");
+    else if (ends_with(path, ".json") || ends_with(path, ".gz") || is_gzip(b, len) ||
+             looks_json(b, len))
+        report_bytes(b, len, source, r->s, r->st); /* named or shaped as a report */
+    else
+        read_bytes(len >= 5 && memcmp(b, "From ", 5) == 0, source, r);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -420,65 +523,105 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* read_dir - every file below path, in name order (reproducible output); dot files (Maildir
- * and Dovecot bookkeeping) and symbolic links are not followed. */
-static void read_dir(const char *path, int depth, const struct tlsrpt_sink *s,
-                     struct tlsrpt_read_stats *st)
+static void read_dir(int dfd, const char *path, int depth, struct reader *r);
+
+/* read_entry - one name in the open folder dfd: a sub-folder or a regular file; symbolic
+ * links and other kinds are not followed. */
+static void read_entry(int dfd, const char *path, const char *name, unsigned char type, int depth,
+                       struct reader *r)
 {
-    char *shown = escape_str(path);
+    if (type == DT_UNKNOWN) {
+        struct stat sb;
+        if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+            return;
+        type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_LNK;
+    }
+    if (type != DT_DIR && type != DT_REG)
+        return;
+    char *full = xasprintf("%s%s%s", path, ends_with(path, "/") ? "" : "/", name);
+    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
+    if (type == DT_DIR)
+        flags |= O_DIRECTORY;
+    int fd = openat(dfd, name, flags);
+    char *src = escape_str(full);
+    if (fd < 0)
+        read_errno(src, r, errno);
+    else if (type == DT_DIR)
+        read_dir(fd, full, depth + 1, r);
+    else
+        read_open_file(fd, full, src, r);
+    free(src);
+    free(full);
+}
+
+/* read_dir - every file below the open folder dfd (taken), in name order (reproducible
+ * output); dot files (Maildir and Dovecot bookkeeping) are not read. */
+static void read_dir(int dfd, const char *path, int depth, struct reader *r)
+{
     if (depth > TLSRPT_FOLDER_DEPTH_MAX) {
-        emit_error(s, st, shown, "folders nested too deep (limit 16); not read");
+        char *shown = escape_str(path);
+        emit_error(r->s, r->st, shown, "folders nested too deep (limit 16); not read");
         free(shown);
+        close(dfd);
         return;
     }
-    DIR *d = opendir(path);
+    DIR *d = fdopendir(dfd);
     if (!d) {
-        read_errno(shown, s, st, errno);
+        char *shown = escape_str(path);
+        read_errno(shown, r, errno);
         free(shown);
+        close(dfd);
         return;
     }
-    free(shown);
     char **names = NULL;
     size_t n = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
-        xptr_push((void ***)&names, &n, xstrdup(de->d_name));
+        /* the type rides after the name's end, so the names sort as they are */
+        size_t len = strlen(de->d_name);
+        char *e = xmalloc(len + 2);
+        memcpy(e, de->d_name, len + 1);
+        e[len + 1] = (char)de->d_type;
+        xptr_push((void ***)&names, &n, e);
     }
-    closedir(d);
     if (n)
         qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n; i++) {
-        char *full = xasprintf("%s%s%s", path, ends_with(path, "/") ? "" : "/", names[i]);
-        struct stat sb;
-        if (!st->stopped && lstat(full, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) {
-                read_dir(full, depth + 1, s, st);
-            } else if (S_ISREG(sb.st_mode)) {
-                char *src = escape_str(full);
-                read_file(full, src, &sb, s, st);
-                free(src);
-            }
-        }
-        free(full);
+        if (!r->st->stopped)
+            read_entry(dirfd(d), path, names[i], (unsigned char)names[i][strlen(names[i]) + 1],
+                       depth, r);
         free(names[i]);
     }
     free(names);
+    closedir(d);
 }
 
 void tlsrpt_read_path(const char *path, const struct tlsrpt_sink *sink,
                       struct tlsrpt_read_stats *st)
 {
+    struct reader r;
+    reader_init(&r, sink, st);
     char *shown = escape_str(path);
     struct stat sb;
-    if (stat(path, &sb) < 0)
-        read_errno(shown, sink, st, errno);
-    else if (S_ISDIR(sb.st_mode))
-        read_dir(path, 0, sink, st);
-    else if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISCHR(sb.st_mode))
+    if (stat(path, &sb) < 0) {
+        read_errno(shown, &r, errno);
+    } else if (S_ISDIR(sb.st_mode)) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+        if (fd < 0)
+            read_errno(shown, &r, errno);
+        else
+            read_dir(fd, path, 0, &r);
+    } else if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISCHR(sb.st_mode)) {
         emit_error(sink, st, shown, "not a file or folder");
-    else
-        read_file(path, shown, &sb, sink, st);
+    } else {
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            read_errno(shown, &r, errno);
+        else
+            read_open_file(fd, path, shown, &r);
+    }
     free(shown);
+    reader_free(&r);
 }

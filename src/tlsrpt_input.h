@@ -48,6 +48,10 @@ void tlsrpt_read_buffer(const char *buf, size_t len, const char *source,
 void tlsrpt_read_message(const char *buf, size_t len, const char *source,
                          const struct tlsrpt_sink *sink, struct tlsrpt_read_stats *st);
 
+/* tlsrpt_mime_view - hand GMime only an e-mail's MIME-deciding header fields (mail_headers.h);
+ * true unless a test compares with the whole message. */
+extern bool tlsrpt_mime_view;
+
 /* tlsrpt_gunzip - inflate gzip (concatenated members too) into a new buffer of at most max
  * bytes; -1 with a reason in err (damaged, or larger than max: a gzip bomb). */
 int tlsrpt_gunzip(const void *in, size_t inlen, size_t max, char **out, size_t *outlen, char *err,

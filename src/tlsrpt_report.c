@@ -1,5 +1,6 @@
 /* tlsrpt_report - the RFC 8460 section 4 report shape over Jansson's JSON (tlsrpt_report.h). */
 #include "tlsrpt_report.h"
+#include "json_arena.h"
 #include "escape.h"
 #include "xalloc.h"
 #include <ctype.h>
@@ -354,16 +355,19 @@ int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report *out,
         return -1;
     }
     json_error_t je;
+    json_arena_begin(); /* the tree lives only in this function */
     json_t *root = json_loadb(json, len, 0, &je);
+    int rc = -1;
     if (!root) {
         char *why = escape_str(je.text);
         snprintf(err, errlen, "not JSON: %s (line %d, column %d)", why, je.line, je.column);
         free(why);
-        return -1;
+    } else {
+        struct pctx c = {.err = err, .errlen = errlen};
+        rc = parse_root(&c, root, out);
+        json_decref(root);
     }
-    struct pctx c = {.err = err, .errlen = errlen};
-    int rc = parse_root(&c, root, out);
-    json_decref(root);
+    json_arena_end();
     return rc;
 }
 

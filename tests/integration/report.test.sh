@@ -188,5 +188,39 @@ run missing-file --json "$B/does-not-exist" "$DATA/google-no-policy.json"
 expect_rc missing-file 65
 judge missing-file "'No such file' in d['errors'][0]['message']" "len(d['reports']) == 1"
 
+# ---- a folder's odd entries: a symbolic link and a FIFO are passed over (no hang), folders
+# nested past the limit are an error naming the folder, the rest is still read ----
+F="$TMP/odd"
+mkdir -p "$F/sub"
+cp "$DATA/google-no-policy.json" "$F/sub/a.json"
+ln -s "$DATA/microsoft-sts-tlsa.json" "$F/link.json"
+ln -s "$DATA" "$F/linkdir"
+mkfifo "$F/fifo"
+deep="$F"
+for i in $(seq 1 20); do deep="$deep/d$i"; done
+mkdir -p "$deep"
+cp "$DATA/rfc8460-example.json" "$deep/deep.json"
+run odd-folder --json "$F"
+expect_rc odd-folder 65
+bounded odd-folder
+judge odd-folder "len(d['reports']) == 1" "d['reports'][0]['source'].endswith('sub/a.json')" \
+    "len(d['errors']) == 1" "'nested too deep' in d['errors'][0]['message']"
+# an mbox over the 32 MiB file bound is streamed, not refused
+"$PYTHON" - "$IN/all.mbox" "$TMP/big.mbox" <<'PY'
+import sys
+box = open(sys.argv[1], "rb").read()
+pad = b"From x@y Sat Nov  1 00:00:00 2026\nFrom: x@y\nSubject: padding\n\n" + b"z" * 1000000 + b"\n\n"
+with open(sys.argv[2], "wb") as f:
+    f.write(box)
+    for _ in range(40):
+        f.write(pad)
+    f.write(box)
+PY
+run big-mbox --json "$TMP/big.mbox"
+bounded big-mbox
+run small-mbox --json "$IN/all.mbox"
+judge big-mbox "d['skipped'] >= 40" "len(d['reports']) == len(json.load(open('$TMP/small-mbox.out'))['reports'])" \
+    "d['errors'] == []"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,7 +1,7 @@
 /* cmd_report - read reports, summarise, optionally check live, print (cmd_report.h).
  *
  * Streamed: each report is parsed, added to the summary and dropped. With --json the
- * accepted reports' JSON is spooled to an unlinked temporary file, because reports[] comes
+ * accepted reports are spooled (parsed) to an unlinked temporary file, because reports[] comes
  * before domains[] yet every failure's "now" needs the live checks that only start once
  * every input is read; the spool is replayed one report at a time. */
 #include "cmd_report.h"
@@ -16,6 +16,7 @@
 #include "tlsrpt_input.h"
 #include "tlsrpt_json.h"
 #include "tlsrpt_report.h"
+#include "tlsrpt_spool.h"
 #include "tlsrpt_summary.h"
 #include "tlsrpt_text.h"
 #include "usage.h"
@@ -44,7 +45,7 @@ static void on_signal(int sig)
 struct reading {
     struct tlsrpt_summary *s;
     const struct cli_opts *o;
-    FILE *spool; /* --json: "<source length> <json length>\n<source><json>" per report */
+    FILE *spool; /* --json: the accepted reports, parsed (tlsrpt_spool.h) */
 };
 
 static int on_report(void *arg, const char *source, const char *json, size_t len)
@@ -55,9 +56,7 @@ static int on_report(void *arg, const char *source, const char *json, size_t len
     if (tlsrpt_report_parse(json, len, &r, err, sizeof err) < 0) {
         tlsrpt_summary_error(rd->s, source, err);
     } else if (tlsrpt_summary_add(rd->s, &r) && rd->spool) {
-        fprintf(rd->spool, "%zu %zu\n", strlen(source), len);
-        fwrite(source, 1, strlen(source), rd->spool);
-        fwrite(json, 1, len, rd->spool);
+        tlsrpt_spool_write(rd->spool, source, &r); /* a write error shows at the replay */
     }
     tlsrpt_report_free(&r);
     return interrupted != 0;
@@ -152,27 +151,19 @@ static void read_input(const char *in, const struct tlsrpt_sink *sink, struct re
 
 static int replay_spool(FILE *spool, struct json *w, const struct tlsrpt_summary *s)
 {
+    if (fflush(spool) != 0 || ferror(spool))
+        return -1;
     rewind(spool);
-    size_t slen, jlen;
-    while (fscanf(spool, "%zu %zu", &slen, &jlen) == 2 && fgetc(spool) == '\n') {
-        char *source = xmalloc(slen + 1), *json = xmalloc(jlen + 1);
-        if (fread(source, 1, slen, spool) != slen || fread(json, 1, jlen, spool) != jlen) {
-            free(source);
-            free(json);
-            return -1;
-        }
-        source[slen] = '\0';
-        struct tlsrpt_report r;
-        char err[256];
-        if (tlsrpt_report_parse(json, jlen, &r, err, sizeof err) == 0) {
-            tlsrpt_summary_mark(s, &r);
-            tlsrpt_json_report(w, source, &r);
-        }
+    char *source;
+    struct tlsrpt_report r;
+    int rc;
+    while ((rc = tlsrpt_spool_read(spool, &source, &r)) == 1) {
+        tlsrpt_summary_mark(s, &r);
+        tlsrpt_json_report(w, source, &r);
         tlsrpt_report_free(&r);
         free(source);
-        free(json);
     }
-    return ferror(spool) ? -1 : 0;
+    return rc;
 }
 
 /* take_check - removes every "--check" before "--" from argv (cli_parse knows only
@@ -260,7 +251,9 @@ int cmd_report(int argc, char **argv)
         struct json *w = json_new(stdout, true);
         tlsrpt_json_begin(w);
         if (replay_spool(rd.spool, w, rd.s) < 0)
-            tlsrpt_summary_error(rd.s, "(spool)", "the temporary file could not be read back");
+            tlsrpt_summary_error(rd.s, "(spool)",
+                                 "the temporary file that holds the reports for --json "
+                                 "could not be written or read back (a full disk?)");
         tlsrpt_json_end(w, rd.s);
         json_free(w);
     } else if (!rc && view) {

@@ -114,8 +114,12 @@ void json_write_string(FILE *f, const char *str, size_t len)
             fprintf(f, "\\u%04x", c);
             i++;
         } else if (c < 0x80) {
-            fputc(c, f);
-            i++;
+            size_t run = 1; /* plain ASCII goes out in one write */
+            while (i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7f &&
+                   s[i + run] != '"' && s[i + run] != '\\')
+                run++;
+            fwrite(s + i, 1, run, f);
+            i += run;
         } else {
             unsigned cp;
             size_t n = utf8_decode(s + i, len - i, &cp);
