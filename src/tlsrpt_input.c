@@ -481,26 +481,53 @@ static void read_big(int fd, const char *source, struct reader *r)
         return;
     }
     mime_init_once();
-    GMimeStream *fs = g_mime_stream_fs_new(fd); /* owns fd */
+    GMimeStream *fs = g_mime_stream_fs_new(fd); /* owns fd; starts at fd's offset, 0 */
     read_mbox(fs, source, r);
     g_object_unref(fs);
 }
 
-/* read_open_file - the regular file open on fd (taken): a report, an e-mail or an mbox. */
-static void read_open_file(int fd, const char *path, const char *source, struct reader *r)
+/* read_small - the first SMALL_FILE bytes of the regular file fd into r->buf: 0 when that
+ * was all of it (a short read is the end of a regular file), 1 when there is more, -1 (errno).
+ * Most report files are a few KiB: one read, and no fstat. */
+#define SMALL_FILE (64u << 10)
+static int read_small(int fd, struct reader *r)
 {
+    g_byte_array_set_size(r->buf, SMALL_FILE);
+    ssize_t n;
+    do
+        n = read(fd, r->buf->data, SMALL_FILE);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -1;
+    g_byte_array_set_size(r->buf, (guint)n);
+    return (size_t)n < SMALL_FILE ? 0 : 1;
+}
+
+/* read_whole - fd's content into r->buf: 0; -1 (errno); -2 over TLSRPT_FILE_MAX; 1 when fd is
+ * a regular file over that bound, handed to read_big (fd taken). */
+static int read_whole(int fd, bool regular, const char *source, struct reader *r)
+{
+    int rc = regular ? read_small(fd, r) : 1;
+    if (rc <= 0)
+        return rc;
     struct stat sb;
-    if (fstat(fd, &sb) < 0) {
-        read_errno(source, r, errno);
-        close(fd);
-        return;
-    }
+    if ((regular && lseek(fd, 0, SEEK_SET) < 0) || fstat(fd, &sb) < 0)
+        return -1;
     if (S_ISREG(sb.st_mode) && sb.st_size > (off_t)TLSRPT_FILE_MAX) {
         read_big(fd, source, r);
-        return;
+        return 1;
     }
-    size_t hint = S_ISREG(sb.st_mode) ? (size_t)sb.st_size : 0;
-    int rc = read_all(fd, TLSRPT_FILE_MAX, hint, r->buf);
+    return read_all(fd, TLSRPT_FILE_MAX, S_ISREG(sb.st_mode) ? (size_t)sb.st_size : 0, r->buf);
+}
+
+/* read_open_file - the file open on fd (taken): a report, an e-mail or an mbox. regular: the
+ * folder entry or a stat said it is a regular file. */
+static void read_open_file(int fd, const char *path, const char *source, bool regular,
+                           struct reader *r)
+{
+    int rc = read_whole(fd, regular, source, r);
+    if (rc == 1)
+        return;
     int e = errno;
     close(fd);
     const char *b = (const char *)r->buf->data;
@@ -549,7 +576,7 @@ static void read_entry(int dfd, const char *path, const char *name, unsigned cha
     else if (type == DT_DIR)
         read_dir(fd, full, depth + 1, r);
     else
-        read_open_file(fd, full, src, r);
+        read_open_file(fd, full, src, true, r);
     free(src);
     free(full);
 }
@@ -620,7 +647,7 @@ void tlsrpt_read_path(const char *path, const struct tlsrpt_sink *sink,
         if (fd < 0)
             read_errno(shown, &r, errno);
         else
-            read_open_file(fd, path, shown, &r);
+            read_open_file(fd, path, shown, S_ISREG(sb.st_mode), &r);
     }
     free(shown);
     reader_free(&r);
