@@ -7,6 +7,7 @@
  * in diag_judge.c. The diagnosis is done when no operation is pending. */
 #include "diag_internal.h"
 #include "history.h"
+#include "state.h"
 #include "escape.h"
 #include "mx_limits.h"
 #include "loop.h"
@@ -464,9 +465,46 @@ static void start_mx(struct diag *d)
 
 /* ---- lifecycle ---- */
 
+/* complete - the check is over: the faces get DONE. */
+static void complete(struct diag *d)
+{
+    d->r->done = true;
+    emit(d, DIAG_EV_DONE, NULL, 0);
+}
+
+/* keep_history - compare with the previous check and remember this one, under the state
+ * file's lock. Another check of the same domain may hold it: then try again on a loop timer,
+ * so the keyboard and the other domains of a batch go on meanwhile, for at most
+ * STATE_LOCK_WAIT_MS. */
+static void keep_history(void *arg)
+{
+    struct diag *d = arg;
+    struct report *r = d->r;
+    char err[512];
+    d->lock_timer = 0;
+    int lock = state_lock_try(d->o.state_dir, r->domain, err, sizeof err);
+    if (lock == STATE_LOCK_BUSY && diag_now(d) - d->lock_since < STATE_LOCK_WAIT_MS) {
+        d->lock_timer = loop_timer_set(d->e->loop, 10, keep_history, d);
+        return;
+    }
+    size_t first = r->problems.n;
+    if (lock >= 0) {
+        history_update_locked(r, d->o.state_dir, lock);
+    } else {
+        if (lock == STATE_LOCK_BUSY)
+            state_lock_busy_reason(d->o.state_dir, r->domain, err, sizeof err);
+        history_not_kept(r, err);
+    }
+    diag_emit_problems_from(d, first);
+    complete(d);
+}
+
 static void finish(struct diag *d)
 {
     struct report *r = d->r;
+    if (d->finishing)
+        return;
+    d->finishing = true;
     if (!d->policy_final)
         judge_policy(d); /* stopped early: judge what arrived */
     for (size_t i = 0; i < d->naddrs; i++)
@@ -477,13 +515,14 @@ static void finish(struct diag *d)
             judge_host_done(d, d->hosts[i]);
     dane_finish(d);
     r->duration_ms = diag_now(d);
-    r->done = true;
-    if (d->o.state_dir) { /* compare with the previous check, then remember this one */
-        size_t first = r->problems.n;
-        history_update(r, d->o.state_dir);
-        diag_emit_problems_from(d, first);
+    if (d->o.state_dir && !r->interrupted) {
+        d->lock_since = diag_now(d);
+        keep_history(d);
+        return;
     }
-    emit(d, DIAG_EV_DONE, NULL, 0);
+    if (d->o.state_dir)
+        history_not_kept(r, "interrupted: not compared with the previous check, nothing saved");
+    complete(d);
 }
 
 static void maybe_finish(struct diag *d)
@@ -568,6 +607,15 @@ void diag_stop(struct diag *d)
 {
     if (d->r->done)
         return;
+    if (d->finishing) { /* judged, only waiting for the state file's lock: give up on it */
+        loop_timer_cancel(d->e->loop, d->lock_timer);
+        d->lock_timer = 0;
+        d->r->interrupted = true;
+        history_not_kept(d->r, "interrupted while waiting for another check's lock on the "
+                               "state file: not compared, nothing saved");
+        complete(d);
+        return;
+    }
     cancel_all(d);
     d->pending = 0;
     d->stopped = true;

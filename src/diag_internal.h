@@ -54,6 +54,9 @@ struct diag {
     size_t nhosts;
     struct addr_ctx **addrs;
     size_t naddrs;
+    bool finishing;      /* judged; waiting for the state file's lock (history) */
+    uint64_t lock_timer; /* the next try for that lock, 0 when none */
+    int64_t lock_since;  /* diag_now() of the first try */
 };
 
 int64_t diag_now(const struct diag *d);

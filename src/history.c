@@ -453,20 +453,30 @@ void history_compare(struct report *r, const struct domain_state *old)
     compare_certs(r, old);
 }
 
+void history_not_kept(struct report *r, const char *why)
+{
+    r->history.kept = true;
+    r->history.error = escape_str(why);
+}
+
 void history_update(struct report *r, const char *dir)
 {
-    char err[512], why[512];
-    r->history.kept = true;
+    char err[512];
     if (r->interrupted) {
-        r->history.error = xstrdup("interrupted: not compared with the previous check, "
-                                   "nothing saved");
+        history_not_kept(r, "interrupted: not compared with the previous check, nothing saved");
         return;
     }
     int lock = state_lock(dir, r->domain, err, sizeof err);
-    if (lock < 0) {
-        r->history.error = escape_str(err);
-        return;
-    }
+    if (lock < 0)
+        history_not_kept(r, err);
+    else
+        history_update_locked(r, dir, lock);
+}
+
+void history_update_locked(struct report *r, const char *dir, int lock)
+{
+    char err[512], why[512];
+    r->history.kept = true;
     struct domain_state old, now;
     enum state_read_result rr = state_read(dir, r->domain, &old, why, sizeof why);
     if (rr == STATE_OK) {

@@ -25,7 +25,12 @@ void history_compare(struct report *r, const struct domain_state *old);
 void history_snapshot(const struct report *r, const struct domain_state *old,
                       struct domain_state *out);
 
-/* history_update - lock, read, compare, save (see above). */
+/* history_update - lock, read, compare, save (see above); waits for the lock by sleeping, at
+ * most STATE_LOCK_WAIT_MS (for callers without a loop; a check uses the two below). */
 void history_update(struct report *r, const char *dir);
+/* history_update_locked - read, compare, save, holding lock (state_lock_try); releases it. */
+void history_update_locked(struct report *r, const char *dir, int lock);
+/* history_not_kept - nothing compared or saved, for the reason why (escaped here). */
+void history_not_kept(struct report *r, const char *why);
 
 #endif

@@ -99,9 +99,16 @@ enum state_read_result { STATE_ABSENT, STATE_OK, STATE_BAD, STATE_IOERR };
 enum state_read_result state_read(const char *dir, const char *domain, struct domain_state *out,
                                   char *why, size_t whylen);
 
-/* state_lock - create DIR (mode 0700, parents too) and take the exclusive lock of DOMAIN,
- * waiting at most STATE_LOCK_WAIT_MS. Returns the lock fd, or -1 with the reason in err. */
+/* state_lock_try - create DIR (mode 0700, parents too) and take the exclusive lock of DOMAIN
+ * if nobody holds it. Returns the lock fd; STATE_LOCK_BUSY while another check holds it (try
+ * again later: a check waits on a loop timer, never in a sleep); -1 with the reason in err. */
+#define STATE_LOCK_BUSY (-2)
+int state_lock_try(const char *dir, const char *domain, char *err, size_t errlen);
+/* state_lock - state_lock_try, retried for at most STATE_LOCK_WAIT_MS (sleeping: for tools
+ * without a loop). Returns the lock fd, or -1 with the reason in err. */
 int state_lock(const char *dir, const char *domain, char *err, size_t errlen);
+/* state_lock_busy_reason - the reason when the lock stayed busy for STATE_LOCK_WAIT_MS. */
+void state_lock_busy_reason(const char *dir, const char *domain, char *err, size_t errlen);
 void state_unlock(int fd);
 
 /* state_write - atomically replace DIR/DOMAIN.json (hold the lock). 0, or -1 with err. */

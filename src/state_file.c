@@ -1,9 +1,9 @@
 /* state_file - where state files live, the lock, atomic replacement (contract in state.h).
  *
  * The critical section is short (read a small file, write one, rename), so the lock is
- * polled with LOCK_NB for at most STATE_LOCK_WAIT_MS instead of blocking the poll loop for an
- * unbounded time. Readers need no lock: rename() makes them see the old file or the new one,
- * never a mix. */
+ * polled with LOCK_NB (a check retries on a loop timer) for at most STATE_LOCK_WAIT_MS
+ * instead of blocking the poll loop for an unbounded time. Readers need no lock: rename()
+ * makes them see the old file or the new one, never a mix. */
 #include "state.h"
 #include "xalloc.h"
 #include <errno.h>
@@ -64,7 +64,7 @@ static int mkdir_p(const char *dir)
     return 0;
 }
 
-int state_lock(const char *dir, const char *domain, char *err, size_t errlen)
+int state_lock_try(const char *dir, const char *domain, char *err, size_t errlen)
 {
     char path[4096];
     if (path_of(dir, domain, ".lock", path, sizeof path) < 0) {
@@ -80,22 +80,40 @@ int state_lock(const char *dir, const char *domain, char *err, size_t errlen)
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
+    int rc;
+    do
+        rc = flock(fd, LOCK_EX | LOCK_NB);
+    while (rc < 0 && errno == EINTR);
+    if (rc == 0)
+        return fd;
+    int e = errno;
+    close(fd);
+    if (e == EWOULDBLOCK)
+        return STATE_LOCK_BUSY;
+    snprintf(err, errlen, "cannot lock %s: %s", path, strerror(e));
+    return -1;
+}
+
+void state_lock_busy_reason(const char *dir, const char *domain, char *err, size_t errlen)
+{
+    char path[4096];
+    if (path_of(dir, domain, ".lock", path, sizeof path) < 0)
+        snprintf(path, sizeof path, "the lock of %s", domain);
+    snprintf(err, errlen, "%s stayed locked by another check for %d ms", path, STATE_LOCK_WAIT_MS);
+}
+
+int state_lock(const char *dir, const char *domain, char *err, size_t errlen)
+{
     for (int waited = 0;; waited += 10) {
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        int fd = state_lock_try(dir, domain, err, errlen);
+        if (fd != STATE_LOCK_BUSY)
             return fd;
-        if (errno != EWOULDBLOCK && errno != EINTR) {
-            snprintf(err, errlen, "cannot lock %s: %s", path, strerror(errno));
-            break;
-        }
         if (waited >= STATE_LOCK_WAIT_MS) {
-            snprintf(err, errlen, "%s stayed locked by another check for %d ms", path,
-                     STATE_LOCK_WAIT_MS);
-            break;
+            state_lock_busy_reason(dir, domain, err, errlen);
+            return -1;
         }
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
-    close(fd);
-    return -1;
 }
 
 void state_unlock(int fd)

@@ -8,9 +8,11 @@
 #include "diag.h"
 #include "lab/lab.h"
 #include "loop.h"
+#include "state.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct watch {
     const struct report *r;
@@ -237,6 +239,89 @@ START_TEST(planned_hosts_are_probed)
 }
 END_TEST
 
+/* another check holds the domain's state lock: this one waits on a loop timer (other timers
+ * keep firing), then keeps its history once the lock is free; held too long, it ends with the
+ * reason; stopped while waiting, it ends at once */
+struct lock_holder {
+    int fd, ticks;
+    int64_t release_at;
+};
+
+static void tick(void *arg)
+{
+    struct lock_holder *h = arg;
+    h->ticks++;
+    if (h->fd >= 0 && h->release_at && loop_now_ms() >= h->release_at) {
+        state_unlock(h->fd);
+        h->fd = -1;
+    }
+}
+
+static void lock_case(int64_t hold_ms, bool stop, const char *want_error)
+{
+    struct fixture f;
+    fixture_up(&f);
+    char dir[] = "/tmp/mxray-lock-XXXXXX", err[512];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    f.o.state_dir = dir;
+    struct lock_holder h = {.fd = state_lock(dir, "all-good.mxray.test", err, sizeof err)};
+    ck_assert_msg(h.fd >= 0, "%s", err);
+    struct watch w = {0};
+    struct diag *d = diag_start(&f.e, &f.o, "all-good.mxray.test", NULL, on_event, &w);
+    const struct report *r = diag_report(d);
+    int64_t end = loop_now_ms() + 10000, judged = 0;
+    while (!diag_done(d) && loop_now_ms() < end) {
+        if (!judged && r->duration_ms > 0) { /* judged: now it waits for the lock */
+            judged = loop_now_ms();
+            if (hold_ms >= 0)
+                h.release_at = judged + hold_ms;
+            if (stop)
+                diag_stop(d);
+        }
+        loop_timer_set(f.e.loop, 5, tick, &h);
+        loop_run_once(f.e.loop, 100);
+    }
+    ck_assert(diag_done(d));
+    ck_assert_int_eq(w.done_events, 1);
+    ck_assert(r->history.kept);
+    if (want_error) {
+        ck_assert_msg(r->history.error && strstr(r->history.error, want_error), "%s",
+                      r->history.error ? r->history.error : "(no error)");
+    } else {
+        ck_assert_msg(!r->history.error, "%s", r->history.error);
+        ck_assert_int_eq(h.fd, -1);
+        ck_assert_msg(loop_now_ms() - judged >= hold_ms, "done before the lock was free");
+        ck_assert_msg(h.ticks > 10, "the loop stood still while waiting (%d ticks)", h.ticks);
+        char path[600];
+        snprintf(path, sizeof path, "%s/all-good.mxray.test.json", dir);
+        ck_assert_msg(access(path, F_OK) == 0, "no state saved");
+    }
+    diag_free(d);
+    state_unlock(h.fd);
+    fixture_down(&f);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(state_lock_waits_on_the_loop)
+{
+    lock_case(300, false, NULL);
+}
+END_TEST
+
+START_TEST(state_lock_held_too_long)
+{
+    lock_case(-1, false, "stayed locked by another check");
+}
+END_TEST
+
+START_TEST(state_lock_wait_stopped)
+{
+    lock_case(-1, true, "interrupted while waiting");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("diag");
@@ -247,6 +332,9 @@ Suite *test_suite(void)
     tcase_add_test(tc, free_while_running);
     tcase_add_test(tc, unknown_domain_is_nxdomain_not_hang);
     tcase_add_test(tc, planned_hosts_are_probed);
+    tcase_add_test(tc, state_lock_waits_on_the_loop);
+    tcase_add_test(tc, state_lock_held_too_long);
+    tcase_add_test(tc, state_lock_wait_stopped);
     suite_add_tcase(s, tc);
     return s;
 }
