@@ -9,6 +9,7 @@
 #include "tlsrpt_summary.h"
 #include "tlsrpt_spool.h"
 #include "tlsrpt_json.h"
+#include "tlsrpt_text.h"
 #include "json.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,70 @@ START_TEST(spool_round_trip)
 }
 END_TEST
 
+/* the text summary's trend: days up to a month, weeks up to half a year, months beyond;
+ * long reporter lists wrap */
+static char *trend_text(int days, int step)
+{
+    struct tlsrpt_summary *s = tlsrpt_summary_new();
+    for (int i = 0; i < days; i += step) {
+        time_t t = 1767225600 + (time_t)i * 86400; /* 2026-01-01 */
+        char start[32], end[32], json[1024];
+        tlsrpt_format_time(t, start, sizeof start);
+        tlsrpt_format_time(t + 86399, end, sizeof end);
+        snprintf(json, sizeof json,
+                 "{\"organization-name\":\"Reporter with a long name %02d\",\"date-range\":"
+                 "{\"start-datetime\":\"%s\",\"end-datetime\":\"%s\"},\"contact-info\":"
+                 "\"x@y\",\"report-id\":\"%d\",\"policies\":[{\"policy\":{\"policy-type\":"
+                 "\"sts\",\"policy-domain\":\"a.example\"},\"summary\":{"
+                 "\"total-successful-session-count\":99,\"total-failure-session-count\":1}}]}",
+                 i % 12, start, end, i);
+        struct tlsrpt_report r;
+        char err[256];
+        ck_assert_msg(tlsrpt_report_parse(json, strlen(json), &r, err, sizeof err) == 0, "%s", err);
+        tlsrpt_summary_add(s, &r);
+        tlsrpt_report_free(&r);
+    }
+    tlsrpt_summary_sort(s);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    tlsrpt_text_write(f, s, false);
+    fclose(f);
+    tlsrpt_summary_free(s);
+    return buf;
+}
+
+static int count_lines_with(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+START_TEST(text_trend_and_wrap)
+{
+    char *t = trend_text(20, 1);
+    ck_assert_msg(strstr(t, "  By day:\n"), "%s", t);
+    ck_assert_int_eq(count_lines_with(t, "\n    20"), 20);
+    ck_assert_msg(strstr(t, "    2026-01-20          99 ok         1 failed (1.0%)\n"), "%s", t);
+    for (const char *line = t; *line; line = strchr(line, '\n') + 1)
+        ck_assert_msg(strcspn(line, "\n") <= 100, "line over 100 columns: %.*s",
+                      (int)strcspn(line, "\n"), line);
+    free(t);
+    t = trend_text(90, 1); /* Thursday 2026-01-01 to 2026-03-31: 14 weeks from Monday */
+    ck_assert_msg(strstr(t, "  By week (from Monday):\n"), "%s", t);
+    ck_assert_msg(strstr(t, "    2025-12-29         396 ok         4 failed (1.0%)\n"), "%s", t);
+    ck_assert_int_eq(count_lines_with(t, "\n    20"), 14);
+    free(t);
+    t = trend_text(365, 3);
+    ck_assert_msg(strstr(t, "  By month:\n"), "%s", t);
+    ck_assert_int_eq(count_lines_with(t, "\n    20"), 12);
+    ck_assert_msg(strstr(t, "    2026-02   "), "%s", t);
+    free(t);
+}
+END_TEST
+
 static void add_file(struct tlsrpt_summary *s, const char *name, int want)
 {
     struct tlsrpt_report r;
@@ -460,6 +525,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, gunzip_bounds);
     tcase_add_test(tc, mail_and_mbox);
     tcase_add_test(tc, spool_round_trip);
+    tcase_add_test(tc, text_trend_and_wrap);
     tcase_add_test(tc, summary);
     tcase_add_test(tc, result_types_documented);
     suite_add_tcase(s, tc);

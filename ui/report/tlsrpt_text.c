@@ -55,15 +55,80 @@ static void write_groups(FILE *f, const struct tlsrpt_domain *d, bool checked)
         fprintf(f, "    %-26s %8lld  (groups beyond the limit)\n", "other", d->other_failures);
 }
 
+/* The trend's unit follows the period, so a year is a dozen lines, not 365: days up to a
+ * month, weeks (from Monday) up to half a year, months beyond. */
+enum trend_unit { BY_DAY, BY_WEEK, BY_MONTH };
+
+static enum trend_unit trend_unit(const struct tlsrpt_domain *d)
+{
+    time_t span = d->ndays ? d->days[d->ndays - 1].day - d->days[0].day : 0;
+    return span <= 31 * 86400 ? BY_DAY : span <= 183 * 86400 ? BY_WEEK : BY_MONTH;
+}
+
+/* bucket - the first day of the unit t falls in, and its label. */
+static time_t bucket(time_t t, enum trend_unit u, char *label, size_t len)
+{
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) {
+        snprintf(label, len, "?");
+        return t;
+    }
+    if (u == BY_WEEK) {
+        t -= (time_t)((tm.tm_wday + 6) % 7) * 86400; /* back to Monday */
+        gmtime_r(&t, &tm);
+    } else if (u == BY_MONTH) {
+        t -= (time_t)(tm.tm_mday - 1) * 86400;
+        gmtime_r(&t, &tm);
+    }
+    strftime(label, len, u == BY_MONTH ? "%Y-%m" : "%Y-%m-%d", &tm);
+    return t - (t % 86400);
+}
+
+static void write_trend(FILE *f, const struct tlsrpt_domain *d)
+{
+    if (d->ndays < 2)
+        return;
+    enum trend_unit u = trend_unit(d);
+    fprintf(f, "  By %s:\n", u == BY_DAY ? "day" : u == BY_WEEK ? "week (from Monday)" : "month");
+    for (size_t i = 0; i < d->ndays;) {
+        char label[16];
+        time_t b = bucket(d->days[i].day, u, label, sizeof label);
+        long long ok = 0, bad = 0;
+        char dummy[16];
+        for (; i < d->ndays && bucket(d->days[i].day, u, dummy, sizeof dummy) == b; i++) {
+            ok += d->days[i].successful;
+            bad += d->days[i].failed;
+        }
+        fprintf(f, "    %-10s  %10lld ok  %8lld failed (%.1f%%)\n", label, ok, bad,
+                pct(bad, ok + bad));
+    }
+}
+
+/* write_list - ", "-separated names after a label, wrapped under it at 100 columns. */
+static void write_list(FILE *f, const char *label, char *const *names, size_t n)
+{
+    size_t col = (size_t)fprintf(f, "%s", label), indent = col;
+    for (size_t i = 0; i < n; i++) {
+        size_t w = strlen(names[i]) + (i + 1 < n ? 1 : 0);
+        if (i && col + 1 + w > 100) {
+            fprintf(f, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (i) {
+            fputc(' ', f);
+            col++;
+        }
+        col += (size_t)fprintf(f, "%s%s", names[i], i + 1 < n ? "," : "");
+    }
+    fputc('\n', f);
+}
+
 static void write_domain(FILE *f, const struct tlsrpt_domain *d, bool checked)
 {
     char from[16], to[16];
     day(d->from, from, sizeof from);
     day(d->to, to, sizeof to);
-    fprintf(f, "%s\n  Period: %s to %s\n  Reporters: ", d->domain, from, to);
-    for (size_t i = 0; i < d->nreporters; i++)
-        fprintf(f, "%s%s", i ? ", " : "", d->reporters[i]);
-    fputc('\n', f);
+    fprintf(f, "%s\n  Period: %s to %s\n", d->domain, from, to);
+    write_list(f, "  Reporters: ", d->reporters, d->nreporters);
     sessions(f, "  ", "Sessions: ", d->successful, d->failed);
     if (d->ntypes > 1) {
         for (size_t i = 0; i < d->ntypes; i++) {
@@ -78,15 +143,7 @@ static void write_domain(FILE *f, const struct tlsrpt_domain *d, bool checked)
     else if (checked)
         fprintf(f, "  Live check: %s (mxray check %s for the details)\n",
                 verdict_name(report_verdict(d->check)), d->domain);
-    if (d->ndays > 1) {
-        fprintf(f, "  By day:\n");
-        for (size_t i = 0; i < d->ndays; i++) {
-            char dd[16];
-            day(d->days[i].day, dd, sizeof dd);
-            fprintf(f, "    %s  %10lld ok  %8lld failed\n", dd, d->days[i].successful,
-                    d->days[i].failed);
-        }
-    }
+    write_trend(f, d);
     fputc('\n', f);
 }
 
