@@ -1,6 +1,7 @@
 /* tlsrpt_summary - per-domain totals of streamed reports (tlsrpt_summary.h). */
 #include "tlsrpt_summary.h"
 #include "xalloc.h"
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +381,30 @@ static int reporter_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* ip_key - an address as bytes that sort in numeric order: IPv4 first, then IPv6, then what
+ * a reporter wrote that is no address (by its text). */
+static int ip_key(const char *ip, unsigned char key[17])
+{
+    memset(key, 0, 17);
+    if (inet_pton(AF_INET, ip, key + 13) == 1)
+        return 0;
+    if (inet_pton(AF_INET6, ip, key + 1) == 1) {
+        key[0] = 1;
+        return 0;
+    }
+    return -1;
+}
+
+static int ip_cmp(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    unsigned char kx[17], ky[17];
+    int px = ip_key(x, kx), py = ip_key(y, ky);
+    if (px != py)
+        return px < py ? 1 : -1; /* addresses before the rest */
+    return px == 0 ? memcmp(kx, ky, sizeof kx) : strcmp(x, y);
+}
+
 void tlsrpt_summary_sort(struct tlsrpt_summary *s)
 {
     if (s->ndomains)
@@ -388,6 +413,9 @@ void tlsrpt_summary_sort(struct tlsrpt_summary *s)
         struct tlsrpt_domain *d = &s->domains[i];
         if (d->ngroups)
             qsort(d->groups, d->ngroups, sizeof *d->groups, group_cmp);
+        for (size_t j = 0; j < d->ngroups; j++)
+            if (d->groups[j].nips > 1)
+                qsort(d->groups[j].ips, d->groups[j].nips, sizeof *d->groups[j].ips, ip_cmp);
         if (d->ndays)
             qsort(d->days, d->ndays, sizeof *d->days, day_cmp);
         if (d->nreporters)

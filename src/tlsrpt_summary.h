@@ -113,7 +113,8 @@ void tlsrpt_summary_free(struct tlsrpt_summary *s);
 /* tlsrpt_summary_add - 1 when added, 0 when it is a duplicate (nothing counted). */
 int tlsrpt_summary_add(struct tlsrpt_summary *s, const struct tlsrpt_report *r);
 void tlsrpt_summary_error(struct tlsrpt_summary *s, const char *source, const char *message);
-/* tlsrpt_summary_sort - domains by name, groups by count (largest first), days by date. */
+/* tlsrpt_summary_sort - domains by name, groups by count (largest first) with their receiving
+ * addresses in numeric order, days by date. */
 void tlsrpt_summary_sort(struct tlsrpt_summary *s);
 /* tlsrpt_summary_find - the domain entry, or NULL. */
 struct tlsrpt_domain *tlsrpt_summary_find(const struct tlsrpt_summary *s, const char *domain);

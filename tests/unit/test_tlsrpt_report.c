@@ -426,6 +426,42 @@ START_TEST(text_trend_and_wrap)
 }
 END_TEST
 
+START_TEST(group_addresses_in_order)
+{
+    const char *json =
+        "{\"organization-name\":\"O\",\"date-range\":{\"start-datetime\":"
+        "\"2026-01-01T00:00:00Z\",\"end-datetime\":\"2026-01-01T23:59:59Z\"},"
+        "\"contact-info\":\"x@y\",\"report-id\":\"1\",\"policies\":[{\"policy\":"
+        "{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},\"summary\":{"
+        "\"total-successful-session-count\":1,\"total-failure-session-count\":4},"
+        "\"failure-details\":["
+        "{\"result-type\":\"certificate-expired\",\"receiving-mx-hostname\":\"mx.a.example\","
+        "\"receiving-ip\":\"2001:db8::1\",\"failed-session-count\":1},"
+        "{\"result-type\":\"certificate-expired\",\"receiving-mx-hostname\":\"mx.a.example\","
+        "\"receiving-ip\":\"not an address\",\"failed-session-count\":1},"
+        "{\"result-type\":\"certificate-expired\",\"receiving-mx-hostname\":\"mx.a.example\","
+        "\"receiving-ip\":\"192.0.2.10\",\"failed-session-count\":1},"
+        "{\"result-type\":\"certificate-expired\",\"receiving-mx-hostname\":\"mx.a.example\","
+        "\"receiving-ip\":\"192.0.2.9\",\"failed-session-count\":1}]}]}";
+    struct tlsrpt_report r;
+    char err[256];
+    ck_assert_msg(tlsrpt_report_parse(json, strlen(json), &r, err, sizeof err) == 0, "%s", err);
+    struct tlsrpt_summary *s = tlsrpt_summary_new();
+    tlsrpt_summary_add(s, &r);
+    tlsrpt_report_free(&r);
+    tlsrpt_summary_sort(s);
+    ck_assert_int_eq(s->ndomains, 1);
+    ck_assert_int_eq(s->domains[0].ngroups, 1);
+    const struct tlsrpt_group *g = &s->domains[0].groups[0];
+    ck_assert_int_eq(g->nips, 4);
+    ck_assert_str_eq(g->ips[0], "192.0.2.9");
+    ck_assert_str_eq(g->ips[1], "192.0.2.10");
+    ck_assert_str_eq(g->ips[2], "2001:db8::1");
+    ck_assert_str_eq(g->ips[3], "not an address");
+    tlsrpt_summary_free(s);
+}
+END_TEST
+
 static void add_file(struct tlsrpt_summary *s, const char *name, int want)
 {
     struct tlsrpt_report r;
@@ -526,6 +562,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, mail_and_mbox);
     tcase_add_test(tc, spool_round_trip);
     tcase_add_test(tc, text_trend_and_wrap);
+    tcase_add_test(tc, group_addresses_in_order);
     tcase_add_test(tc, summary);
     tcase_add_test(tc, result_types_documented);
     suite_add_tcase(s, tc);
