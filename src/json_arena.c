@@ -15,7 +15,10 @@ struct chunk {
 };
 
 static struct chunk *first; /* kept between parses */
-static struct chunk *extra; /* chunks added in this parse, dropped at its end */
+static struct chunk *extra; /* chunks added in this parse, dropped at its end; the head is
+                             * where small allocations go */
+static struct chunk *large; /* one chunk per large allocation, dropped at the end too (kept
+                             * apart so they never push aside a half-used chunk) */
 static json_malloc_t saved_malloc;
 static json_free_t saved_free;
 
@@ -30,9 +33,16 @@ static void *arena_malloc(size_t n)
 {
     const size_t align = alignof(max_align_t);
     n = (n + align - 1) & ~(align - 1);
+    if (n > CHUNK_SIZE / 4) {
+        struct chunk *big = chunk_new(n);
+        big->next = large;
+        large = big;
+        big->used = n;
+        return big->data;
+    }
     struct chunk *c = extra ? extra : first;
     if (c->size - c->used < n) {
-        c = chunk_new(n > CHUNK_SIZE / 4 ? n : CHUNK_SIZE);
+        c = chunk_new(CHUNK_SIZE);
         c->next = extra;
         extra = c;
     }
@@ -57,10 +67,12 @@ void json_arena_begin(void)
 void json_arena_end(void)
 {
     json_set_alloc_funcs(saved_malloc, saved_free);
-    while (extra) {
-        struct chunk *next = extra->next;
-        free(extra);
-        extra = next;
-    }
+    struct chunk **lists[] = {&extra, &large};
+    for (size_t i = 0; i < 2; i++)
+        while (*lists[i]) {
+            struct chunk *next = (*lists[i])->next;
+            free(*lists[i]);
+            *lists[i] = next;
+        }
     first->used = 0;
 }
