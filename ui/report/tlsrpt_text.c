@@ -65,23 +65,14 @@ static enum trend_unit trend_unit(const struct tlsrpt_domain *d)
     return span <= 31 * 86400 ? BY_DAY : span <= 183 * 86400 ? BY_WEEK : BY_MONTH;
 }
 
-/* bucket - the first day of the unit t falls in, and its label. */
-static time_t bucket(time_t t, enum trend_unit u, char *label, size_t len)
+/* bucket - 00:00 UTC of the first day of the unit t falls in. */
+static time_t bucket(time_t t, enum trend_unit u)
 {
     struct tm tm;
-    if (!gmtime_r(&t, &tm)) {
-        snprintf(label, len, "?");
+    t -= t % 86400;
+    if (u == BY_DAY || !gmtime_r(&t, &tm))
         return t;
-    }
-    if (u == BY_WEEK) {
-        t -= (time_t)((tm.tm_wday + 6) % 7) * 86400; /* back to Monday */
-        gmtime_r(&t, &tm);
-    } else if (u == BY_MONTH) {
-        t -= (time_t)(tm.tm_mday - 1) * 86400;
-        gmtime_r(&t, &tm);
-    }
-    strftime(label, len, u == BY_MONTH ? "%Y-%m" : "%Y-%m-%d", &tm);
-    return t - (t % 86400);
+    return t - (time_t)(u == BY_WEEK ? (tm.tm_wday + 6) % 7 : tm.tm_mday - 1) * 86400;
 }
 
 static void write_trend(FILE *f, const struct tlsrpt_domain *d)
@@ -91,14 +82,17 @@ static void write_trend(FILE *f, const struct tlsrpt_domain *d)
     enum trend_unit u = trend_unit(d);
     fprintf(f, "  By %s:\n", u == BY_DAY ? "day" : u == BY_WEEK ? "week (from Monday)" : "month");
     for (size_t i = 0; i < d->ndays;) {
-        char label[16];
-        time_t b = bucket(d->days[i].day, u, label, sizeof label);
+        time_t b = bucket(d->days[i].day, u);
         long long ok = 0, bad = 0;
-        char dummy[16];
-        for (; i < d->ndays && bucket(d->days[i].day, u, dummy, sizeof dummy) == b; i++) {
+        for (; i < d->ndays && bucket(d->days[i].day, u) == b; i++) {
             ok += d->days[i].successful;
             bad += d->days[i].failed;
         }
+        char label[16];
+        struct tm tm;
+        if (!gmtime_r(&b, &tm) ||
+            !strftime(label, sizeof label, u == BY_MONTH ? "%Y-%m" : "%Y-%m-%d", &tm))
+            snprintf(label, sizeof label, "?");
         fprintf(f, "    %-10s  %10lld ok  %8lld failed (%.1f%%)\n", label, ok, bad,
                 pct(bad, ok + bad));
     }
